@@ -1,0 +1,9 @@
+"""Static files storage: hashed names once collectstatic has run, plain names before it."""
+from __future__ import annotations
+
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+class StaticStorage(CompressedManifestStaticFilesStorage):
+    # Tests and `runserver` serve from the finders without a manifest; fall back to the plain name.
+    manifest_strict = False

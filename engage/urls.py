@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from engage import views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include(("engage.api.urls", "api"), namespace="api")),
+    path("t/<str:tenant_id>/", include("engage.tenancy.urls")),
+    path("t/<str:tenant_id>/campaigns/", include("campaigns.urls")),
+]
+
+handler400 = "engage.views.bad_request"
+handler403 = "engage.views.permission_denied"
+handler404 = "engage.views.page_not_found"
+handler500 = "engage.views.server_error"
