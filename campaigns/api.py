@@ -1,4 +1,5 @@
 """REST API for campaigns."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -38,10 +39,10 @@ class CampaignViewSet(
         params = self.request.query_params
         return campaigns_list(tenant=self.tenant, status=params.get("status"), search=params.get("search"))
 
-    def perform_create(self, serializer: CampaignSerializer) -> None:
+    def perform_create(self, serializer: Any) -> None:
         serializer.instance = campaign_create(tenant=self.tenant, by=self.actor, **serializer.validated_data)
 
-    def perform_update(self, serializer: CampaignSerializer) -> None:
+    def perform_update(self, serializer: Any) -> None:
         serializer.instance = campaign_update(campaign=serializer.instance, by=self.actor, **serializer.validated_data)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -1,4 +1,5 @@
 """Campaigns. This is the minimal model the console lands on; the campaigns work extends it by migration."""
+
 from __future__ import annotations
 
 from django.db import models

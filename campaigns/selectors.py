@@ -1,4 +1,5 @@
 """Reads for campaigns."""
+
 from __future__ import annotations
 
 from django.db.models import QuerySet

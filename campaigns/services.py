@@ -1,4 +1,5 @@
 """Writes to campaigns."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -25,7 +26,9 @@ def campaign_create(*, tenant: Tenant, name: str, description: str = "", by: Act
 
 
 @transaction.atomic
-def campaign_update(*, campaign: Campaign, by: Actor, name: str | None = None, description: str | None = None) -> Campaign:
+def campaign_update(
+    *, campaign: Campaign, by: Actor, name: str | None = None, description: str | None = None
+) -> Campaign:
     """Rename or describe a campaign that has not started sending."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if not campaign.can_edit:
@@ -44,6 +47,12 @@ def campaign_delete(*, campaign: Campaign, by: Actor, ip: str | None = None) -> 
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status == Campaign.Status.EXECUTING:
         raise Conflict(f"campaign {campaign.pk} is sending; pause it before deleting it")
-    audit(tenant=campaign.tenant, actor=by, action="campaign.delete", target=campaign,
-          data={"name": campaign.name, "status": campaign.status}, ip=ip)
+    audit(
+        tenant=campaign.tenant,
+        actor=by,
+        action="campaign.delete",
+        target=campaign,
+        data={"name": campaign.name, "status": campaign.status},
+        ip=ip,
+    )
     campaign.delete()

@@ -1,4 +1,5 @@
 """The campaign screen: where every user lands after logging in."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -37,11 +38,21 @@ class CampaignListView(TenantView):
         campaigns = campaigns_list(tenant=self.tenant, status=status_filter or None, search=search or None)
         page = Paginator(campaigns, 50).get_page(self.request.GET.get("page"))
         any_campaigns = bool(page.object_list) or Campaign.objects.for_tenant(self.tenant).exists()
-        return render(self.request, "campaigns/list.html", {
-            "form": form, "page": page, "statuses": Campaign.Status.choices, "status_filter": status_filter,
-            "search": search, "any_campaigns": any_campaigns, "open_form": open_form,
-            "can_edit": self.can(Capability.EDIT),
-        }, status=status)
+        return render(
+            self.request,
+            "campaigns/list.html",
+            {
+                "form": form,
+                "page": page,
+                "statuses": Campaign.Status.choices,
+                "status_filter": status_filter,
+                "search": search,
+                "any_campaigns": any_campaigns,
+                "open_form": open_form,
+                "can_edit": self.can(Capability.EDIT),
+            },
+            status=status,
+        )
 
 
 class CampaignDeleteView(TenantView):

@@ -1,4 +1,5 @@
 """The Celery application: four named queues and the fault settings of ARCHITECTURE.md."""
+
 from __future__ import annotations
 
 import os

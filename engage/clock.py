@@ -3,6 +3,7 @@
 In tests (ENGAGE_TEST_CLOCK=1) an offset kept in Redis is added to the wall clock, so web,
 workers and beat all see the same moved time; production reads the wall clock directly.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -3,6 +3,7 @@
 The first key encrypts; every key decrypts, so keys rotate by prepending a new one and running
 `manage.py encryption rotate`.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -32,7 +33,9 @@ def decrypt(token: str) -> str:
     try:
         return fernet().decrypt(token.encode()).decode()
     except InvalidToken:
-        raise ValueError("cannot decrypt: the value was encrypted with a key FIELD_ENCRYPTION_KEY no longer holds") from None
+        raise ValueError(
+            "cannot decrypt: the value was encrypted with a key FIELD_ENCRYPTION_KEY no longer holds"
+        ) from None
 
 
 def rotate(token: str) -> str:

@@ -1,4 +1,5 @@
 """Typed readers for the environment variables that configure Engage."""
+
 from __future__ import annotations
 
 import os

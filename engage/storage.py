@@ -1,4 +1,5 @@
 """Static files storage: hashed names once collectstatic has run, plain names before it."""
+
 from __future__ import annotations
 
 from whitenoise.storage import CompressedManifestStaticFilesStorage

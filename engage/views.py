@@ -1,4 +1,5 @@
 """Site-wide views: landing after login, health probes and error pages."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,7 +18,9 @@ from engage.tenancy.selectors import memberships_for_user
 def landing(request: HttpRequest) -> HttpResponse:
     """Send the user to their tenant's campaign screen: the last one used, the only one, or a picker."""
     memberships = list(memberships_for_user(user=request.user))  # type: ignore[arg-type]
-    chosen = next((m for m in memberships if m.last_used_at), None) or (memberships[0] if len(memberships) == 1 else None)
+    chosen = next((m for m in memberships if m.last_used_at), None) or (
+        memberships[0] if len(memberships) == 1 else None
+    )
     if chosen is not None and "pick" not in request.GET:
         return HttpResponseRedirect(reverse("campaigns:list", args=[chosen.tenant.public_id]))
     return render(request, "tenancy/picker.html", {"memberships": memberships})
@@ -72,5 +75,13 @@ def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"detail": "Internal error; it has been logged.", "code": "server_error"}, status=500)
-    return render(request, "error.html", {"status": 500, "title": "Something went wrong",
-                                          "message": "The error has been logged. Try again in a moment."}, status=500)
+    return render(
+        request,
+        "error.html",
+        {
+            "status": 500,
+            "title": "Something went wrong",
+            "message": "The error has been logged. Try again in a moment.",
+        },
+        status=500,
+    )

@@ -5,28 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tenancy', '0001_initial'),
+        ("tenancy", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('description', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('DRAFT', 'Draft'), ('SCHEDULED', 'Scheduled'), ('EXECUTING', 'Executing'), ('PENDING_NEXT_RUN', 'Pending next run'), ('COMPLETED', 'Completed'), ('PAUSED', 'Paused'), ('DELETED', 'Deleted'), ('INVALID', 'Invalid')], default='DRAFT', max_length=32)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=255)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("DRAFT", "Draft"),
+                            ("SCHEDULED", "Scheduled"),
+                            ("EXECUTING", "Executing"),
+                            ("PENDING_NEXT_RUN", "Pending next run"),
+                            ("COMPLETED", "Completed"),
+                            ("PAUSED", "Paused"),
+                            ("DELETED", "Deleted"),
+                            ("INVALID", "Invalid"),
+                        ],
+                        default="DRAFT",
+                        max_length=32,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.tenant"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['tenant', 'status'], name='campaign_tenant_status')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["tenant", "status"], name="campaign_tenant_status")],
             },
         ),
     ]

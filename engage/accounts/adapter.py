@@ -1,4 +1,5 @@
 """allauth hooks: where people land after logging in, and who may sign up."""
+
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter

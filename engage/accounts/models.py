@@ -1,4 +1,5 @@
 """People who log in to the console: identified by email, no username."""
+
 from __future__ import annotations
 
 from typing import Any, ClassVar

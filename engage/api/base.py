@@ -1,4 +1,5 @@
 """The one base every tenant-scoped API view inherits: tenant from the URL, access checked, queryset scoped."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -41,13 +42,13 @@ class TenantViewSet(viewsets.GenericViewSet):
         return self.read_capability if request.method in permissions.SAFE_METHODS else self.write_capability
 
     def get_queryset(self) -> QuerySet[Any]:
-        queryset = super().get_queryset()
+        queryset: Any = super().get_queryset()
         if getattr(self, "swagger_fake_view", False):
             return queryset.none()
-        return queryset.for_tenant(self.tenant)  # type: ignore[attr-defined]
+        return queryset.for_tenant(self.tenant)
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if hasattr(self, "tenant"):
             context["tenant"] = self.tenant
         return context
@@ -65,8 +66,8 @@ class TenantPKField(serializers.PrimaryKeyRelatedField):
     """A related id that resolves only inside the request's tenant: a foreign id is a validation error."""
 
     def get_queryset(self) -> QuerySet[Any]:
-        queryset = super().get_queryset()
+        queryset: Any = super().get_queryset()
         tenant = self.context.get("tenant")
         if tenant is None:
             return queryset.none()
-        return queryset.for_tenant(tenant)  # type: ignore[attr-defined]
+        return queryset.for_tenant(tenant)

@@ -1,4 +1,5 @@
 """One JSON error shape for the whole REST API: {"detail": ..., "errors": {field: [...]}}."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Cursor pagination for every list: stable under inserts, no COUNT(*) over large tables."""
+
 from __future__ import annotations
 
 from rest_framework import pagination

@@ -1,11 +1,18 @@
 """Routes of the REST API under /api/v1/."""
+
 from __future__ import annotations
 
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from campaigns.api import CampaignViewSet
-from engage.tenancy.api import ApiKeyViewSet, AuditLogViewSet, MembershipViewSet, TenantCollectionView, TenantDetailViewSet
+from engage.tenancy.api import (
+    ApiKeyViewSet,
+    AuditLogViewSet,
+    MembershipViewSet,
+    TenantCollectionView,
+    TenantDetailViewSet,
+)
 
 router = SimpleRouter()
 router.register("campaigns", CampaignViewSet, basename="campaign")

@@ -1,4 +1,5 @@
 """The demo tenant and login the embedded default starts with."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,8 +31,14 @@ def demo_seed() -> Demo:
         return Demo(tenant=membership.tenant, user=user, created=False)
     if user is None:
         # Staff too, so the demo login also opens the operator admin.
-        user = User.objects.create_user(email=DEMO_EMAIL, password=DEMO_PASSWORD, first_name="Demo",
-                                        last_name="Marketer", is_staff=True, is_superuser=True)
+        user = User.objects.create_user(
+            email=DEMO_EMAIL,
+            password=DEMO_PASSWORD,
+            first_name="Demo",
+            last_name="Marketer",
+            is_staff=True,
+            is_superuser=True,
+        )
     tenant = tenant_create(name=DEMO_TENANT, timezone="UTC", by="demo seed")
     Membership.objects.create(tenant=tenant, user=user, role=Role.OWNER)
     return Demo(tenant=tenant, user=user, created=True)

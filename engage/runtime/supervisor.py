@@ -3,6 +3,7 @@
 Children start in their own sessions so that Ctrl-C reaches only this supervisor, which then stops
 them in order (web, beat, worker, Redis) and waits for each.
 """
+
 from __future__ import annotations
 
 import os
@@ -85,9 +86,29 @@ def start_bundled_redis(sup: Supervisor, *, executable: str, var_dir: Path) -> s
             raise SystemExit(f"A Redis server already answers on {socket_path}: is Engage already running?")
         except redis.ConnectionError:
             socket_path.unlink()
-    argv = [executable, "--port", "0", "--unixsocket", str(socket_path), "--unixsocketperm", "700",
-            "--dir", str(var_dir), "--appendonly", "yes", "--appendfilename", "redis.aof", "--save", "",
-            "--daemonize", "no", "--loglevel", "warning", "--logfile", str(var_dir / "redis.log")]
+    argv = [
+        executable,
+        "--port",
+        "0",
+        "--unixsocket",
+        str(socket_path),
+        "--unixsocketperm",
+        "700",
+        "--dir",
+        str(var_dir),
+        "--appendonly",
+        "yes",
+        "--appendfilename",
+        "redis.aof",
+        "--save",
+        "",
+        "--daemonize",
+        "no",
+        "--loglevel",
+        "warning",
+        "--logfile",
+        str(var_dir / "redis.log"),
+    ]
     sup.start("redis", argv)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:

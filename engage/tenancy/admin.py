@@ -1,4 +1,5 @@
 """Django admin for operators: cross-tenant by design, staff only; secrets are never shown."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -40,7 +41,17 @@ class ApiKeyAdmin(admin.ModelAdmin):
     search_fields = ["key_id", "name", "tenant__name", "tenant__public_id"]
     list_select_related = ["tenant"]
     # The secret is excluded everywhere; keys are issued with the CLI, the console or the API.
-    fields = ["key_id", "name", "tenant", "role", "allowed_cidrs", "created_by", "created_at", "last_used_at", "revoked_at"]
+    fields = [
+        "key_id",
+        "name",
+        "tenant",
+        "role",
+        "allowed_cidrs",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     readonly_fields = ["key_id", "tenant", "role", "created_by", "created_at", "last_used_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

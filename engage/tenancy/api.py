@@ -1,4 +1,5 @@
 """REST API for tenants, members, API keys and the audit log."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -66,9 +67,11 @@ class TenantCollectionView(APIView):
             raise PermissionDenied("only operators create tenants")
         data = TenantCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        actor = request.auth if isinstance(request.auth, ApiKey) else request.user
+        actor: Any = request.auth if isinstance(request.auth, ApiKey) else request.user
         ip = client_ip(request._request)
-        tenant = tenant_create(name=data.validated_data["name"], timezone=data.validated_data["timezone"], by=actor, ip=ip)
+        tenant = tenant_create(
+            name=data.validated_data["name"], timezone=data.validated_data["timezone"], by=actor, ip=ip
+        )
         if data.validated_data.get("owner_email"):
             member_invite(tenant=tenant, email=data.validated_data["owner_email"], role=Role.OWNER, by=actor, ip=ip)
         return Response(TenantSerializer(tenant).data, status=status.HTTP_201_CREATED)
@@ -87,8 +90,10 @@ class TenantDetailViewSet(TenantViewSet, mixins.RetrieveModelMixin, mixins.Updat
     def get_object(self) -> Tenant:
         return self.tenant
 
-    def perform_update(self, serializer: TenantSerializer) -> None:
-        serializer.instance = tenant_update_settings(tenant=self.tenant, by=self.actor, ip=self.ip, **serializer.validated_data)
+    def perform_update(self, serializer: Any) -> None:
+        serializer.instance = tenant_update_settings(
+            tenant=self.tenant, by=self.actor, ip=self.ip, **serializer.validated_data
+        )
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -119,16 +124,27 @@ class MembershipViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = MembershipSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership, _ = member_invite(tenant=self.tenant, email=data.validated_data["user"]["email"],
-                                      role=data.validated_data["role"], by=self.actor, by_role=self._by_role, ip=self.ip)
+        membership, _ = member_invite(
+            tenant=self.tenant,
+            email=data.validated_data["user"]["email"],
+            role=data.validated_data["role"],
+            by=self.actor,
+            by_role=self._by_role,
+            ip=self.ip,
+        )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MembershipRoleSerializer, responses=MembershipSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = MembershipRoleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = member_change_role(membership=self.get_object(), role=data.validated_data["role"],
-                                        by=self.actor, by_role=self._by_role, ip=self.ip)
+        membership = member_change_role(
+            membership=self.get_object(),
+            role=data.validated_data["role"],
+            by=self.actor,
+            by_role=self._by_role,
+            ip=self.ip,
+        )
         return Response(MembershipSerializer(membership).data)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -145,7 +161,17 @@ class ApiKeySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiKey
-        fields = ["id", "name", "key_id", "role", "allowed_cidrs", "created_by", "created_at", "last_used_at", "revoked_at"]
+        fields = [
+            "id",
+            "name",
+            "key_id",
+            "role",
+            "allowed_cidrs",
+            "created_by",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+        ]
         read_only_fields = ["id", "key_id", "created_by", "created_at", "last_used_at", "revoked_at"]
 
 

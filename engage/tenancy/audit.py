@@ -1,4 +1,5 @@
 """Writing the audit trail."""
+
 from __future__ import annotations
 
 from typing import Any, Union
@@ -36,7 +37,9 @@ def audit(
         actor_label=actor_label(actor)[:255],
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(getattr(target, "public_id", None) or getattr(target, "pk", "") or "") if target is not None else "",
+        target_id=str(getattr(target, "public_id", None) or getattr(target, "pk", "") or "")
+        if target is not None
+        else "",
         target_repr=str(target)[:255] if target is not None else "",
         data=data or {},
         ip=ip or None,

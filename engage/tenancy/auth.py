@@ -1,4 +1,5 @@
 """DRF authentication with `Authorization: Bearer <key id>:<secret>`."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Template context for the console shell: the current tenant, the switcher and the navigation."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Console forms for tenancy pages (they only shape input; services decide)."""
+
 from __future__ import annotations
 
 import zoneinfo
@@ -43,8 +44,9 @@ class RoleForm(forms.Form):
 
 class ApiKeyForm(forms.Form):
     name = forms.CharField(max_length=100, initial="API key")
-    role = forms.ChoiceField(choices=[c for c in ApiKey.Role.choices if c[0] != ApiKey.Role.OPERATOR],
-                             initial=ApiKey.Role.MARKETER)
+    role = forms.ChoiceField(
+        choices=[c for c in ApiKey.Role.choices if c[0] != ApiKey.Role.OPERATOR], initial=ApiKey.Role.MARKETER
+    )
     allowed_cidrs = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "203.0.113.0/24, 2001:db8::/32"}),

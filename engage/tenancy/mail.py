@@ -1,4 +1,5 @@
 """Emails to members."""
+
 from __future__ import annotations
 
 from allauth.account.forms import default_token_generator

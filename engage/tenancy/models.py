@@ -1,4 +1,5 @@
 """Tenants (Pinpoint projects), who belongs to them, API keys and the audit trail."""
+
 from __future__ import annotations
 
 import uuid
@@ -65,31 +66,45 @@ class Tenant(models.Model):
     quiet_time_start = models.TimeField(null=True, blank=True)
     quiet_time_end = models.TimeField(null=True, blank=True)
     campaign_daily_cap = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="Most messages an endpoint receives from all campaigns in a rolling 24 hours.",
     )
     campaign_total_cap = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="Most messages an endpoint receives from one campaign across all its runs.",
     )
     messages_per_second = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(50), MaxValueValidator(20000)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(50), MaxValueValidator(20000)],
         help_text="Campaign send rate (50–20,000 per second).",
     )
     campaign_max_duration = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(60)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(60)],
         help_text="Seconds after a run's scheduled start that sending may continue (at least 60).",
     )
     journey_daily_cap = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="Most messages an endpoint receives from all journeys in a rolling 24 hours.",
     )
     journey_timeframe_cap = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="Most journey messages an endpoint receives within the time frame below.",
     )
     journey_timeframe_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(30)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
         help_text="Length of that time frame in days (1–30).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -168,7 +183,8 @@ class ApiKey(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role="operator", tenant__isnull=True) | (~models.Q(role="operator") & models.Q(tenant__isnull=False)),
+                condition=models.Q(role="operator", tenant__isnull=True)
+                | (~models.Q(role="operator") & models.Q(tenant__isnull=False)),
                 name="apikey_operator_has_no_tenant",
             )
         ]
@@ -197,7 +213,9 @@ class AuditLog(models.Model):
     """Who did what to which object in which tenant (null tenant: an operator action)."""
 
     tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=255)
     action = models.CharField(max_length=64)
     target_type = models.CharField(max_length=64, blank=True)

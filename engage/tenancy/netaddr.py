@@ -1,4 +1,5 @@
 """The client address of a request: the socket peer, or X-Forwarded-For only through trusted proxies."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -45,5 +46,7 @@ def normalize_cidrs(values: Iterable[str]) -> list[str]:
         try:
             out.append(str(ipaddress.ip_network(value.strip(), strict=False)))
         except ValueError:
-            raise ValidationError(f"{value!r} is not an IP address or CIDR range (for example 203.0.113.0/24)") from None
+            raise ValidationError(
+                f"{value!r} is not an IP address or CIDR range (for example 203.0.113.0/24)"
+            ) from None
     return out

@@ -1,4 +1,5 @@
 """Reads for tenancy: who may act in which tenant, and API key verification."""
+
 from __future__ import annotations
 
 import hmac
@@ -34,11 +35,7 @@ class Access:
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
     """The user's memberships, most recently used tenant first."""
-    return (
-        Membership.objects.filter(user=user)
-        .select_related("tenant")
-        .order_by("-last_used_at", "tenant__name")
-    )
+    return Membership.objects.filter(user=user).select_related("tenant").order_by("-last_used_at", "tenant__name")
 
 
 def tenant_access_for_user(*, user: User, tenant_id: str) -> Access:
@@ -48,8 +45,13 @@ def tenant_access_for_user(*, user: User, tenant_id: str) -> Access:
     membership = Membership.objects.select_related("tenant").filter(user=user, tenant__public_id=tenant_id).first()
     if membership is None:
         raise NotFound("no such tenant")
-    return Access(tenant=membership.tenant, role=membership.role, capabilities=membership.capabilities,
-                  actor=user, membership=membership)
+    return Access(
+        tenant=membership.tenant,
+        role=membership.role,
+        capabilities=membership.capabilities,
+        actor=user,
+        membership=membership,
+    )
 
 
 def tenant_access_for_key(*, key: ApiKey, tenant_id: str) -> Access:

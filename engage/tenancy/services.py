@@ -1,4 +1,5 @@
 """Writes to tenants, memberships and API keys. Every change that matters is audited."""
+
 from __future__ import annotations
 
 import secrets
@@ -61,7 +62,9 @@ def tenant_update_settings(*, tenant: Tenant, by: Actor, ip: str | None = None, 
         setattr(tenant, field, value)
     _full_clean(tenant)
     tenant.save(update_fields=list(changes))
-    diff = {f: [before[f], _jsonable(getattr(tenant, f))] for f in changes if before[f] != _jsonable(getattr(tenant, f))}
+    diff = {
+        f: [before[f], _jsonable(getattr(tenant, f))] for f in changes if before[f] != _jsonable(getattr(tenant, f))
+    }
     if diff:
         audit(tenant=tenant, actor=by, action="tenant.settings", target=tenant, data={"changes": diff}, ip=ip)
     return tenant
@@ -117,13 +120,23 @@ def member_change_role(
         raise Invalid(f"role must be one of {', '.join(Role.values)}", field="role")
     if not _can_touch_owner(by_role, role, membership.role):
         raise NotPermitted("only an owner can change an owner's role or make someone an owner", field="role")
-    if membership.role == Role.OWNER and role != Role.OWNER and _owners_left(membership.tenant, without=membership) == 0:
+    if (
+        membership.role == Role.OWNER
+        and role != Role.OWNER
+        and _owners_left(membership.tenant, without=membership) == 0
+    ):
         raise Conflict("a tenant needs at least one owner: make someone else owner first", field="role")
     old = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
-    audit(tenant=membership.tenant, actor=by, action="member.role", target=membership,
-          data={"email": membership.user.email, "from": old, "to": role}, ip=ip)
+    audit(
+        tenant=membership.tenant,
+        actor=by,
+        action="member.role",
+        target=membership,
+        data={"email": membership.user.email, "from": old, "to": role},
+        ip=ip,
+    )
     return membership
 
 
@@ -135,8 +148,14 @@ def member_remove(*, membership: Membership, by: Actor, by_role: str | None = No
         raise NotPermitted("only an owner can remove an owner")
     if membership.role == Role.OWNER and _owners_left(membership.tenant, without=membership) == 0:
         raise Conflict("the last owner cannot be removed: make someone else owner first")
-    audit(tenant=membership.tenant, actor=by, action="member.remove", target=membership,
-          data={"email": membership.user.email, "role": membership.role}, ip=ip)
+    audit(
+        tenant=membership.tenant,
+        actor=by,
+        action="member.remove",
+        target=membership,
+        data={"email": membership.user.email, "role": membership.role},
+        ip=ip,
+    )
     membership.delete()
 
 
@@ -164,8 +183,14 @@ def apikey_create(
     except ValidationError as exc:
         raise Invalid(exc.messages[0], field="allowed_cidrs") from None
     secret = secrets.token_urlsafe(30)
-    key = ApiKey(tenant=tenant, name=name.strip() or "API key", role=role, allowed_cidrs=cidrs,
-                 created_by=by if isinstance(by, User) else None, secret=secret)
+    key = ApiKey(
+        tenant=tenant,
+        name=name.strip() or "API key",
+        role=role,
+        allowed_cidrs=cidrs,
+        created_by=by if isinstance(by, User) else None,
+        secret=secret,
+    )
     _full_clean(key, exclude=["key_id", "secret"])
     for _ in range(5):
         key.key_id = _new_key_id()
@@ -175,8 +200,14 @@ def apikey_create(
             break
         except IntegrityError:
             continue
-    audit(tenant=tenant, actor=by, action="apikey.create", target=key,
-          data={"key_id": key.key_id, "role": role, "allowed_cidrs": cidrs}, ip=ip)
+    audit(
+        tenant=tenant,
+        actor=by,
+        action="apikey.create",
+        target=key,
+        data={"key_id": key.key_id, "role": role, "allowed_cidrs": cidrs},
+        ip=ip,
+    )
     return key, secret
 
 

@@ -1,4 +1,5 @@
 """Console pages for tenant settings, members, API keys and the audit log."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -63,8 +64,12 @@ class MembersView(TenantView):
         if form.is_valid():
             try:
                 membership, new_user = member_invite(
-                    tenant=self.tenant, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
-                    by=self.actor, by_role=self.access.role, ip=self.ip,
+                    tenant=self.tenant,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    by=self.actor,
+                    by_role=self.access.role,
+                    ip=self.ip,
                 )
             except DomainError as exc:
                 form_error(form, exc)
@@ -76,8 +81,12 @@ class MembersView(TenantView):
 
     def _render(self, form: InviteForm, status: int = 200) -> HttpResponse:
         members = Membership.objects.for_tenant(self.tenant).select_related("user")
-        return render(self.request, "tenancy/members.html",
-                      {"form": form, "members": members, "roles": Role.choices, "tab": "members"}, status=status)
+        return render(
+            self.request,
+            "tenancy/members.html",
+            {"form": form, "members": members, "roles": Role.choices, "tab": "members"},
+            status=status,
+        )
 
 
 class MemberDetailView(TenantView):
@@ -96,8 +105,13 @@ class MemberDetailView(TenantView):
                 if not form.is_valid():
                     messages.error(request, "Choose one of the listed roles.")
                     return redirect("tenancy:members", tenant_id)
-                member_change_role(membership=membership, role=form.cleaned_data["role"], by=self.actor,
-                                   by_role=self.access.role, ip=self.ip)
+                member_change_role(
+                    membership=membership,
+                    role=form.cleaned_data["role"],
+                    by=self.actor,
+                    by_role=self.access.role,
+                    ip=self.ip,
+                )
                 messages.success(request, f"{membership.user.email} is now {form.cleaned_data['role']}.")
         except DomainError as exc:
             messages.error(request, exc.message[:1].upper() + exc.message[1:] + ".")
@@ -121,9 +135,14 @@ class ApiKeysView(TenantView):
         form = ApiKeyForm(request.POST)
         if form.is_valid():
             try:
-                key, secret = apikey_create(tenant=self.tenant, name=form.cleaned_data["name"],
-                                            role=form.cleaned_data["role"], allowed_cidrs=form.cleaned_cidrs(),
-                                            by=self.actor, ip=self.ip)
+                key, secret = apikey_create(
+                    tenant=self.tenant,
+                    name=form.cleaned_data["name"],
+                    role=form.cleaned_data["role"],
+                    allowed_cidrs=form.cleaned_cidrs(),
+                    by=self.actor,
+                    ip=self.ip,
+                )
             except DomainError as exc:
                 form_error(form, exc)
             else:
@@ -133,8 +152,12 @@ class ApiKeysView(TenantView):
 
     def _render(self, form: ApiKeyForm, status: int = 200, created: Any = None) -> HttpResponse:
         keys = ApiKey.objects.filter(tenant=self.tenant).select_related("created_by")
-        return render(self.request, "tenancy/api_keys.html",
-                      {"form": form, "keys": keys, "created": created, "tab": "keys"}, status=status)
+        return render(
+            self.request,
+            "tenancy/api_keys.html",
+            {"form": form, "keys": keys, "created": created, "tab": "keys"},
+            status=status,
+        )
 
 
 class ApiKeyRevokeView(TenantView):
@@ -168,9 +191,14 @@ class AuditLogView(TenantView):
         if actor:
             entries = entries.filter(actor_label__icontains=actor)
         page = Paginator(entries, 50).get_page(request.GET.get("page"))
-        actions = AuditLog.objects.filter(tenant=self.tenant).values_list("action", flat=True).distinct().order_by("action")
-        return render(request, "tenancy/audit.html",
-                      {"page": page, "action": action, "actor": actor, "actions": list(actions), "tab": "audit"})
+        actions = (
+            AuditLog.objects.filter(tenant=self.tenant).values_list("action", flat=True).distinct().order_by("action")
+        )
+        return render(
+            request,
+            "tenancy/audit.html",
+            {"page": page, "action": action, "actor": actor, "actions": list(actions), "tab": "audit"},
+        )
 
 
 class TenantHomeView(TenantView):

@@ -1,4 +1,5 @@
 """The one base every tenant-scoped console view inherits: tenant from the URL, membership, role."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,7 +7,7 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views import View
 
@@ -59,7 +60,7 @@ class TenantView(LoginRequiredMixin, View):
         return self.access.can(capability)
 
 
-def form_error(form: Form, exc: DomainError) -> None:
+def form_error(form: BaseForm, exc: DomainError) -> None:
     """Show a service's refusal on the form field it names (or on the form as a whole)."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)

@@ -1,4 +1,5 @@
 """Shared helpers of the operator commands: tenant lookup by public id, readable or --json output."""
+
 from __future__ import annotations
 
 import json

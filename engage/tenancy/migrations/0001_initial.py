@@ -2,14 +2,14 @@
 
 import django.core.validators
 import django.db.models.deletion
-import engage.crypto
-import engage.tenancy.models
 from django.conf import settings
 from django.db import migrations, models
 
+import engage.crypto
+import engage.tenancy.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,80 +18,257 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Tenant',
+            name="Tenant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=engage.tenancy.models.new_public_id, editable=False, max_length=32, unique=True)),
-                ('name', models.CharField(max_length=64, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9 ,.@_=+\\-]{1,64}$', 'Use 1–64 letters, digits, spaces or , . @ _ = + - in the name.')])),
-                ('timezone', models.CharField(default='UTC', max_length=64, validators=[engage.tenancy.models.validate_timezone])),
-                ('quiet_time_start', models.TimeField(blank=True, null=True)),
-                ('quiet_time_end', models.TimeField(blank=True, null=True)),
-                ('campaign_daily_cap', models.PositiveSmallIntegerField(blank=True, help_text='Most messages an endpoint receives from all campaigns in a rolling 24 hours.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)])),
-                ('campaign_total_cap', models.PositiveSmallIntegerField(blank=True, help_text='Most messages an endpoint receives from one campaign across all its runs.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)])),
-                ('messages_per_second', models.PositiveIntegerField(blank=True, help_text='Campaign send rate (50–20,000 per second).', null=True, validators=[django.core.validators.MinValueValidator(50), django.core.validators.MaxValueValidator(20000)])),
-                ('campaign_max_duration', models.PositiveIntegerField(blank=True, help_text="Seconds after a run's scheduled start that sending may continue (at least 60).", null=True, validators=[django.core.validators.MinValueValidator(60)])),
-                ('journey_daily_cap', models.PositiveSmallIntegerField(blank=True, help_text='Most messages an endpoint receives from all journeys in a rolling 24 hours.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)])),
-                ('journey_timeframe_cap', models.PositiveSmallIntegerField(blank=True, help_text='Most journey messages an endpoint receives within the time frame below.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)])),
-                ('journey_timeframe_days', models.PositiveSmallIntegerField(blank=True, help_text='Length of that time frame in days (1–30).', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(30)])),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=engage.tenancy.models.new_public_id, editable=False, max_length=32, unique=True
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=64,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9 ,.@_=+\\-]{1,64}$",
+                                "Use 1–64 letters, digits, spaces or , . @ _ = + - in the name.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="UTC", max_length=64, validators=[engage.tenancy.models.validate_timezone]
+                    ),
+                ),
+                ("quiet_time_start", models.TimeField(blank=True, null=True)),
+                ("quiet_time_end", models.TimeField(blank=True, null=True)),
+                (
+                    "campaign_daily_cap",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Most messages an endpoint receives from all campaigns in a rolling 24 hours.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                (
+                    "campaign_total_cap",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Most messages an endpoint receives from one campaign across all its runs.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                (
+                    "messages_per_second",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Campaign send rate (50–20,000 per second).",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(50),
+                            django.core.validators.MaxValueValidator(20000),
+                        ],
+                    ),
+                ),
+                (
+                    "campaign_max_duration",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Seconds after a run's scheduled start that sending may continue (at least 60).",
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(60)],
+                    ),
+                ),
+                (
+                    "journey_daily_cap",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Most messages an endpoint receives from all journeys in a rolling 24 hours.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                (
+                    "journey_timeframe_cap",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Most journey messages an endpoint receives within the time frame below.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                (
+                    "journey_timeframe_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Length of that time frame in days (1–30).",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(30),
+                        ],
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('owner', 'Owner'), ('admin', 'Admin'), ('marketer', 'Marketer'), ('analyst', 'Analyst'), ('viewer', 'Viewer')], default='viewer', max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("owner", "Owner"),
+                            ("admin", "Admin"),
+                            ("marketer", "Marketer"),
+                            ("analyst", "Analyst"),
+                            ("viewer", "Viewer"),
+                        ],
+                        default="viewer",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.tenant"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user__email'],
-                'constraints': [models.UniqueConstraint(fields=('tenant', 'user'), name='membership_unique_user')],
+                "ordering": ["user__email"],
+                "constraints": [models.UniqueConstraint(fields=("tenant", "user"), name="membership_unique_user")],
             },
         ),
         migrations.CreateModel(
-            name='AuditLog',
+            name="AuditLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_label', models.CharField(max_length=255)),
-                ('action', models.CharField(max_length=64)),
-                ('target_type', models.CharField(blank=True, max_length=64)),
-                ('target_id', models.CharField(blank=True, max_length=64)),
-                ('target_repr', models.CharField(blank=True, max_length=255)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tenant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("actor_label", models.CharField(max_length=255)),
+                ("action", models.CharField(max_length=64)),
+                ("target_type", models.CharField(blank=True, max_length=64)),
+                ("target_id", models.CharField(blank=True, max_length=64)),
+                ("target_repr", models.CharField(blank=True, max_length=255)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['tenant', '-created_at'], name='audit_tenant_time')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["tenant", "-created_at"], name="audit_tenant_time")],
             },
         ),
         migrations.CreateModel(
-            name='ApiKey',
+            name="ApiKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('key_id', models.CharField(max_length=32, unique=True)),
-                ('secret', engage.crypto.EncryptedTextField()),
-                ('role', models.CharField(choices=[('ingest', 'Ingest (endpoints and events only)'), ('marketer', 'Marketer'), ('admin', 'Admin'), ('operator', 'Operator (manages tenants)')], default='marketer', max_length=16)),
-                ('allowed_cidrs', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tenant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                ("key_id", models.CharField(max_length=32, unique=True)),
+                ("secret", engage.crypto.EncryptedTextField()),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("ingest", "Ingest (endpoints and events only)"),
+                            ("marketer", "Marketer"),
+                            ("admin", "Admin"),
+                            ("operator", "Operator (manages tenants)"),
+                        ],
+                        default="marketer",
+                        max_length=16,
+                    ),
+                ),
+                ("allowed_cidrs", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('role', 'operator'), ('tenant__isnull', True)), models.Q(models.Q(('role', 'operator'), _negated=True), ('tenant__isnull', False)), _connector='OR'), name='apikey_operator_has_no_tenant')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("role", "operator"), ("tenant__isnull", True)),
+                            models.Q(models.Q(("role", "operator"), _negated=True), ("tenant__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="apikey_operator_has_no_tenant",
+                    )
+                ],
             },
         ),
     ]

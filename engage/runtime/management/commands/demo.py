@@ -1,4 +1,5 @@
 """manage.py demo: create the demo tenant and login (idempotent)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,4 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         demo = demo_seed()
         state = "Created" if demo.created else "Found"
-        self.stdout.write(f"{state} tenant {demo.tenant.name} ({demo.tenant.public_id}); login {DEMO_EMAIL} / {DEMO_PASSWORD}")
+        self.stdout.write(
+            f"{state} tenant {demo.tenant.name} ({demo.tenant.public_id}); login {DEMO_EMAIL} / {DEMO_PASSWORD}"
+        )

@@ -1,4 +1,5 @@
 """manage.py up: migrate, seed the demo, and run web + worker + beat (with a bundled Redis if none is set)."""
+
 from __future__ import annotations
 
 import os
@@ -40,12 +41,29 @@ class Command(BaseCommand):
             raise
         # SQLite takes one writer at a time: one worker process keeps the embedded default lock-free.
         concurrency = "1" if settings.EMBEDDED else str(os.cpu_count() or 2)
-        sup.start("worker", celery_argv("worker", "-Q", ",".join(QUEUES), "-c", concurrency, "-l", "INFO",
-                                        "-n", "engage@%h"))
+        sup.start(
+            "worker", celery_argv("worker", "-Q", ",".join(QUEUES), "-c", concurrency, "-l", "INFO", "-n", "engage@%h")
+        )
         sup.start("beat", celery_argv("beat", "-l", "INFO", "--pidfile="))
         bind = f"{options['host']}:{options['port']}"
-        sup.start("web", python_argv("-m", "gunicorn", "engage.wsgi", "-b", bind, "-w", str(options["web_workers"]),
-                                     "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10"))
+        sup.start(
+            "web",
+            python_argv(
+                "-m",
+                "gunicorn",
+                "engage.wsgi",
+                "-b",
+                bind,
+                "-w",
+                str(options["web_workers"]),
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
+            ),
+        )
         self._banner(options, bind)
         sys.exit(sup.watch())
 
@@ -57,7 +75,7 @@ class Command(BaseCommand):
             demo_seed()
 
     def _banner(self, options: dict[str, Any], bind: str) -> None:
-        host = "127.0.0.1" if options["host"] in ("0.0.0.0", "::") else options["host"]
+        host = "127.0.0.1" if options["host"] in ("0.0.0.0", "::") else options["host"]  # noqa: S104
         database = "SQLite " + str(settings.DATABASES["default"]["NAME"]) if settings.EMBEDDED else "PostgreSQL"
         lines = [
             "",

@@ -1,4 +1,5 @@
 """manage.py apikey create --tenant ID [--allow-ip CIDR] | apikey list --tenant ID | apikey revoke KEY_ID"""
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,12 +19,20 @@ class Command(OperatorCommand):
         create = sub.add_parser("create", help="issue a key and print its id and secret (shown once)")
         target = create.add_mutually_exclusive_group(required=True)
         target.add_argument("--tenant", help="the tenant's 32-hex id")
-        target.add_argument("--operator", action="store_true", help="a key that belongs to no tenant and manages tenants")
-        create.add_argument("--role", choices=[r for r in ApiKey.Role.values if r != ApiKey.Role.OPERATOR],
-                            default=ApiKey.Role.MARKETER)
+        target.add_argument(
+            "--operator", action="store_true", help="a key that belongs to no tenant and manages tenants"
+        )
+        create.add_argument(
+            "--role", choices=[r for r in ApiKey.Role.values if r != ApiKey.Role.OPERATOR], default=ApiKey.Role.MARKETER
+        )
         create.add_argument("--name", default="API key")
-        create.add_argument("--allow-ip", action="append", default=[], metavar="CIDR",
-                            help="only accept requests from this address or range (repeatable)")
+        create.add_argument(
+            "--allow-ip",
+            action="append",
+            default=[],
+            metavar="CIDR",
+            help="only accept requests from this address or range (repeatable)",
+        )
         self.add_json(create)
         listing = sub.add_parser("list", help="list a tenant's keys (never their secrets)")
         listing.add_argument("--tenant", required=True)
@@ -38,21 +47,42 @@ class Command(OperatorCommand):
     def _create(self, options: dict[str, Any]) -> None:
         tenant = None if options["operator"] else tenant_by_id(options["tenant"])
         role = ApiKey.Role.OPERATOR if options["operator"] else options["role"]
-        key, secret = apikey_create(tenant=tenant, name=options["name"], role=role,
-                                    allowed_cidrs=options["allow_ip"], by=CLI_ACTOR)
-        data = {"key_id": key.key_id, "secret": secret, "role": key.role,
-                "tenant": tenant.public_id if tenant else None, "allowed_cidrs": key.allowed_cidrs}
+        key, secret = apikey_create(
+            tenant=tenant, name=options["name"], role=role, allowed_cidrs=options["allow_ip"], by=CLI_ACTOR
+        )
+        data = {
+            "key_id": key.key_id,
+            "secret": secret,
+            "role": key.role,
+            "tenant": tenant.public_id if tenant else None,
+            "allowed_cidrs": key.allowed_cidrs,
+        }
         scope = f"tenant {tenant.name} ({tenant.public_id})" if tenant else "operator (no tenant)"
-        self.emit(options, data, f"Created {key.role} key for {scope}\n  key id: {key.key_id}\n  secret: {secret}\n"
-                                 f"  allowed from: {', '.join(key.allowed_cidrs) or 'anywhere'}\n"
-                                 "The secret is not shown again.")
+        self.emit(
+            options,
+            data,
+            f"Created {key.role} key for {scope}\n  key id: {key.key_id}\n  secret: {secret}\n"
+            f"  allowed from: {', '.join(key.allowed_cidrs) or 'anywhere'}\n"
+            "The secret is not shown again.",
+        )
 
     def _list(self, options: dict[str, Any]) -> None:
         tenant = tenant_by_id(options["tenant"])
         keys = ApiKey.objects.filter(tenant=tenant)
-        rows = [{"key_id": k.key_id, "name": k.name, "role": k.role, "allowed_cidrs": k.allowed_cidrs,
-                 "last_used_at": k.last_used_at, "revoked": k.revoked_at is not None} for k in keys]
-        text = "\n".join(f"{r['key_id']}  {r['role']:<9} {'revoked' if r['revoked'] else 'active ':<8} {r['name']}" for r in rows)
+        rows = [
+            {
+                "key_id": k.key_id,
+                "name": k.name,
+                "role": k.role,
+                "allowed_cidrs": k.allowed_cidrs,
+                "last_used_at": k.last_used_at,
+                "revoked": k.revoked_at is not None,
+            }
+            for k in keys
+        ]
+        text = "\n".join(
+            f"{r['key_id']}  {r['role']:<9} {'revoked' if r['revoked'] else 'active ':<8} {r['name']}" for r in rows
+        )
         self.emit(options, {"keys": rows}, text or "No keys.")
 
     def _revoke(self, options: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
 """manage.py encryption rotate: re-encrypt every stored secret under the first FIELD_ENCRYPTION_KEY."""
+
 from __future__ import annotations
 
 from typing import Any

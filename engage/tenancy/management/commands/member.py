@@ -1,4 +1,5 @@
 """manage.py member add --tenant ID EMAIL ROLE | member list --tenant ID | member remove --tenant ID EMAIL"""
+
 from __future__ import annotations
 
 from typing import Any
@@ -32,20 +33,35 @@ class Command(OperatorCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         tenant = tenant_by_id(options["tenant"])
         if options["action"] == "add":
-            membership, new_user = member_invite(tenant=tenant, email=options["email"], role=options["role"], by=CLI_ACTOR)
+            membership, new_user = member_invite(
+                tenant=tenant, email=options["email"], role=options["role"], by=CLI_ACTOR
+            )
             if new_user and options["password"]:
                 membership.user.set_password(options["password"])
                 membership.user.save(update_fields=["password"])
-            data = {"tenant": tenant.public_id, "email": membership.user.email, "role": membership.role, "new_user": new_user}
-            self.emit(options, data, f"Added {membership.user.email} to {tenant.name} as {membership.role}"
-                                     + (" (new login)" if new_user else ""))
+            data = {
+                "tenant": tenant.public_id,
+                "email": membership.user.email,
+                "role": membership.role,
+                "new_user": new_user,
+            }
+            self.emit(
+                options,
+                data,
+                f"Added {membership.user.email} to {tenant.name} as {membership.role}"
+                + (" (new login)" if new_user else ""),
+            )
         elif options["action"] == "list":
             members = Membership.objects.for_tenant(tenant).select_related("user")
             rows = [{"email": m.user.email, "role": m.role, "last_used_at": m.last_used_at} for m in members]
-            self.emit(options, {"members": rows}, "\n".join(f"{r['email']}  {r['role']}" for r in rows) or "No members.")
+            self.emit(
+                options, {"members": rows}, "\n".join(f"{r['email']}  {r['role']}" for r in rows) or "No members."
+            )
         else:
-            membership = Membership.objects.for_tenant(tenant).filter(user__email__iexact=options["email"]).first()
-            if membership is None:
+            found = Membership.objects.for_tenant(tenant).filter(user__email__iexact=options["email"]).first()
+            if found is None:
                 raise CommandError(f"{options['email']} is not a member of {tenant.name}")
-            member_remove(membership=membership, by=CLI_ACTOR)
-            self.emit(options, {"email": options["email"], "removed": True}, f"Removed {options['email']} from {tenant.name}.")
+            member_remove(membership=found, by=CLI_ACTOR)
+            self.emit(
+                options, {"email": options["email"], "removed": True}, f"Removed {options['email']} from {tenant.name}."
+            )

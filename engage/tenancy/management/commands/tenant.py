@@ -1,4 +1,5 @@
 """manage.py tenant create NAME | tenant list"""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,0 +1,171 @@
+"""Shared fixtures: tenants and members, API clients, the shared clock and a real Celery worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from engage import clock
+from engage.redis import redis_client
+from engage.tenancy.models import ApiKey, Membership, Role, Tenant
+from engage.tenancy.services import apikey_create
+from tests.factories import MembershipFactory, TenantFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_redis() -> Iterator[None]:
+    """The suite owns its Redis database: start from empty (no stale clock offset, caches or queues)."""
+    redis_client().flushdb()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock() -> Iterator[None]:
+    clock.reset()
+    yield
+    clock.reset()
+
+
+@pytest.fixture
+def tenant(db: Any) -> Tenant:
+    return TenantFactory(name="Acme")
+
+
+@pytest.fixture
+def other_tenant(db: Any) -> Tenant:
+    return TenantFactory(name="Globex")
+
+
+@pytest.fixture
+def member_factory(db: Any) -> Callable[..., Membership]:
+    def make(tenant: Tenant, role: str = Role.MARKETER, email: str | None = None) -> Membership:
+        user = UserFactory(**({"email": email} if email else {}))
+        return MembershipFactory(tenant=tenant, user=user, role=role)
+
+    return make
+
+
+@pytest.fixture
+def owner(tenant: Tenant, member_factory: Callable[..., Membership]) -> Membership:
+    return member_factory(tenant, Role.OWNER, "owner@acme.test")
+
+
+@pytest.fixture
+def api(owner: Membership) -> APIClient:
+    """An API client logged in as the tenant's owner."""
+    client = APIClient()
+    client.force_authenticate(owner.user)
+    return client
+
+
+@pytest.fixture
+def client_for() -> Callable[[Membership], APIClient]:
+    def make(membership: Membership) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(membership.user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def key_client(db: Any) -> Callable[..., tuple[APIClient, ApiKey]]:
+    """An API client authenticated with a real key (Authorization: Bearer id:secret)."""
+
+    def make(
+        tenant: Tenant | None, role: str = ApiKey.Role.MARKETER, cidrs: list[str] | None = None
+    ) -> tuple[APIClient, ApiKey]:
+        key, secret = apikey_create(tenant=tenant, name="test", role=role, allowed_cidrs=cidrs, by="tests")
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key.key_id}:{secret}")
+        return client, key
+
+    return make
+
+
+def _worker_env() -> dict[str, str]:
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = dict(os.environ, DATABASE_URL=url, PYTHONUNBUFFERED="1")
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def celery_worker(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker process on the test database and the test Redis, serving all four queues."""
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("celery")),
+                "-A",
+                "engage",
+                "worker",
+                "-Q",
+                "default,sends,events,imports",
+                "-c",
+                "2",
+                "-l",
+                "INFO",
+                "-n",
+                f"test-{os.getpid()}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=_worker_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    from engage.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited: {log.read_text()[-2000:]}")
+        replies = app.control.ping(timeout=0.5)
+        if replies:
+            break
+    else:
+        proc.kill()
+        raise RuntimeError(f"the Celery worker did not answer a ping in 60 s: {log.read_text()[-2000:]}")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
