@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "engage.accounts",
     "engage.tenancy",
     "engage.runtime",
+    "engage.events",
+    "segments",
     "campaigns",
 ]
 

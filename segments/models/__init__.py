@@ -1,0 +1,15 @@
+from segments.models.endpoint import AttributeName, ChannelType, Endpoint
+from segments.models.jobs import ExportJob, ImportFailure, ImportJob, JobStatus
+from segments.models.segment import ImportedMember, Segment
+
+__all__ = [
+    "AttributeName",
+    "ChannelType",
+    "Endpoint",
+    "ExportJob",
+    "ImportFailure",
+    "ImportJob",
+    "ImportedMember",
+    "JobStatus",
+    "Segment",
+]

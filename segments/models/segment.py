@@ -1,0 +1,43 @@
+"""Segments. Imported (static) segments are created by import jobs; the segments work adds dynamic criteria."""
+from __future__ import annotations
+
+from django.db import models
+
+from engage.tenancy.models import TenantScopedModel
+
+
+class Segment(TenantScopedModel):
+    class Kind(models.TextChoices):
+        DIMENSIONAL = "DIMENSIONAL"
+        IMPORT = "IMPORT"
+
+    name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.DIMENSIONAL)
+    version = models.PositiveIntegerField(default=1)
+    # Pinpoint's WriteSegmentRequest definition (Dimensions / SegmentGroups) for dynamic segments.
+    definition = models.JSONField(default=dict, blank=True)
+    # For IMPORT segments: where the rows came from (SegmentImportResource).
+    import_format = models.CharField(max_length=8, blank=True)
+    import_source = models.CharField(max_length=1024, blank=True)
+    import_size = models.PositiveIntegerField(default=0)
+    channel_counts = models.JSONField(default=dict, blank=True)
+    tags = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportedMember(models.Model):
+    """An endpoint that belongs to an imported segment."""
+
+    id = models.BigAutoField(primary_key=True)
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="+")
+    endpoint = models.ForeignKey("segments.Endpoint", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["segment", "endpoint"], name="imported_member_unique")]
