@@ -15,9 +15,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.test")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def password(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
 
 
 class TenantFactory(factory.django.DjangoModelFactory):

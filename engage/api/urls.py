@@ -13,12 +13,16 @@ from engage.tenancy.api import (
     TenantCollectionView,
     TenantDetailViewSet,
 )
+from segments.api.audience import EndpointViewSet, EventViewSet, UserViewSet
 
 router = SimpleRouter()
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("members", MembershipViewSet, basename="member")
 router.register("api-keys", ApiKeyViewSet, basename="apikey")
 router.register("audit-log", AuditLogViewSet, basename="audit")
+router.register("endpoints", EndpointViewSet, basename="endpoint")
+router.register("users", UserViewSet, basename="user")
+router.register("events", EventViewSet, basename="event")
 
 tenant_detail = TenantDetailViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"})
 
