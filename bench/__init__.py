@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): `python -m bench NAME [--n N]`, against DATABASE_URL + REDIS_URL."""

@@ -1,0 +1,44 @@
+"""Helpers shared by benchmarks: a throwaway tenant, timing, machine description, raw COPY floors."""
+from __future__ import annotations
+
+import os
+import platform
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection
+
+
+@contextmanager
+def bench_tenant(name: str) -> Iterator[Any]:
+    """A tenant created for one run; its rows are removed afterwards with plain DELETEs."""
+    from engage.tenancy.services import tenant_create
+
+    tenant = tenant_create(name=f"bench {name} {int(time.time())}", by="bench")
+    try:
+        yield tenant
+    finally:
+        with connection.cursor() as cursor:
+            for table in ("segments_importedmember",):
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE segment_id IN (SELECT id FROM segments_segment WHERE tenant_id = %s)",
+                    [tenant.pk],
+                )
+            for table in ("events_event", "segments_endpoint", "segments_attributename", "segments_segment",
+                          "tenancy_auditlog"):
+                cursor.execute(f"DELETE FROM {table} WHERE tenant_id = %s", [tenant.pk])
+        tenant.delete()
+
+
+def machine() -> dict[str, Any]:
+    return {"machine": f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}",
+            "database": connection.vendor}
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
