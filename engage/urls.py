@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include(("engage.api.urls", "api"), namespace="api")),
     path("t/<str:tenant_id>/", include("engage.tenancy.urls")),
     path("t/<str:tenant_id>/campaigns/", include("campaigns.urls")),
+    path("t/<str:tenant_id>/audience/", include("segments.urls")),
 ]
 
 handler400 = "engage.views.bad_request"
