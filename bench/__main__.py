@@ -4,6 +4,7 @@ Each benchmark is a module `bench/<name>.py` with `DEFAULT_N` and `run(n: int) -
 as {"bench": NAME, "n": N, "per_s": ..., ...}. Needs DATABASE_URL, REDIS_URL and SECRET_KEY in the environment
 (FIELD_ENCRYPTION_KEY is generated for the run when absent).
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """Helpers shared by benchmarks: a throwaway tenant, timing, machine description, raw COPY floors."""
+
 from __future__ import annotations
 
 import os
@@ -26,19 +27,26 @@ def bench_tenant(name: str) -> Iterator[Any]:
                     f"DELETE FROM {table} WHERE segment_id IN (SELECT id FROM segments_segment WHERE tenant_id = %s)",
                     [tenant.pk],
                 )
-            for table in ("events_event", "segments_endpoint", "segments_attributename", "segments_segment",
-                          "tenancy_auditlog"):
+            for table in (
+                "events_event",
+                "segments_endpoint",
+                "segments_attributename",
+                "segments_segment",
+                "tenancy_auditlog",
+            ):
                 cursor.execute(f"DELETE FROM {table} WHERE tenant_id = %s", [tenant.pk])
         tenant.delete()
 
 
 def machine() -> dict[str, Any]:
-    return {"machine": f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}",
-            "database": connection.vendor}
+    return {
+        "machine": f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}",
+        "database": connection.vendor,
+    }
 
 
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]

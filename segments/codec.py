@@ -4,6 +4,7 @@ Parsing validates every field against Pinpoint's rules and limits and raises `In
 merging applies UpdateEndpoint semantics (given keys replace, absent keys stay, an empty list removes an
 attribute).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,13 @@ MAX_VALUES = 50
 MAX_ENDPOINT_BYTES = 15 * 1024
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 DEMOGRAPHIC = {
-    "AppVersion": "app_version", "Locale": "locale", "Make": "make", "Model": "model",
-    "ModelVersion": "model_version", "Platform": "platform", "PlatformVersion": "platform_version",
+    "AppVersion": "app_version",
+    "Locale": "locale",
+    "Make": "make",
+    "Model": "model",
+    "ModelVersion": "model_version",
+    "Platform": "platform",
+    "PlatformVersion": "platform_version",
     "Timezone": "timezone",
 }
 LOCATION_TEXT = {"City": "city", "Country": "country", "PostalCode": "postal_code", "Region": "region"}
@@ -50,7 +56,11 @@ class EndpointWrite:
     def names(self) -> set[tuple[str, str]]:
         out = {("attribute", n) for n in self.attributes or {} if self.attributes and self.attributes[n]}
         out |= {("metric", n) for n in self.metrics or {}}
-        out |= {("user_attribute", n) for n in self.user_attributes or {} if self.user_attributes and self.user_attributes[n]}
+        out |= {
+            ("user_attribute", n)
+            for n in self.user_attributes or {}
+            if self.user_attributes and self.user_attributes[n]
+        }
         return out
 
 
@@ -134,8 +144,9 @@ def _address(channel: str, address: str) -> str:
         except ValidationError:
             raise Invalid(f"{address!r} is not a valid email address", field="Address") from None
     elif channel in (ChannelType.SMS, ChannelType.VOICE) and not E164.match(address):
-        raise Invalid(f"{address!r} is not an E.164 phone number (+ country code and up to 15 digits, no spaces)",
-                      field="Address")
+        raise Invalid(
+            f"{address!r} is not an E.164 phone number (+ country code and up to 15 digits, no spaces)", field="Address"
+        )
     return address
 
 
@@ -148,8 +159,10 @@ def _demographic(value: Any, scalars: dict[str, Any]) -> None:
             if key == "Timezone" and text:
                 text = TIMEZONE_ALIASES.get(text, text)
                 if text not in _ZONES:
-                    raise Invalid(f"Demographic.Timezone {text!r} is not an IANA time zone (e.g. Asia/Seoul)",
-                                  field="Demographic.Timezone")
+                    raise Invalid(
+                        f"Demographic.Timezone {text!r} is not an IANA time zone (e.g. Asia/Seoul)",
+                        field="Demographic.Timezone",
+                    )
             scalars[column] = text
 
 
@@ -191,9 +204,9 @@ def parse_endpoint(data: Any, *, endpoint_id: str, trusted: bool = False) -> End
         s["endpoint_status"] = _enum(data["EndpointStatus"], "EndpointStatus", Endpoint.Status.values)
     if "OptOut" in data:
         s["opt_out"] = _enum(data["OptOut"], "OptOut", Endpoint.OptOut.values)
-    if "EffectiveDate" in data and data["EffectiveDate"]:
+    if data.get("EffectiveDate"):
         s["effective_date"] = parse_datetime_value(data["EffectiveDate"], "EffectiveDate")
-    if "RequestId" in data and data["RequestId"]:
+    if data.get("RequestId"):
         s["request_id"] = _text(data["RequestId"], "RequestId", limit=64)
     if data.get("Attributes") is not None:
         write.attributes = _string_lists(data["Attributes"], "Attributes")

@@ -3,12 +3,14 @@
 engage.events never imports campaigns or journeys: they register handlers here when their apps load,
 and ingestion calls whatever is registered once the events are committed.
 """
+
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from engage.events.models import Event
 from engage.tenancy.models import Tenant
@@ -30,11 +32,68 @@ def trigger_handlers() -> tuple[TriggerHandler, ...]:
     return tuple(_handlers)
 
 
-def events_record(*, tenant: Tenant, events: Sequence[Event], batch_size: int = 1000) -> list[Event]:
-    """Insert events in bulk (ids filled in on PostgreSQL and SQLite) and dispatch triggers after commit."""
+_COPY_COLUMNS = (
+    "tenant_id",
+    "event_type",
+    "endpoint_id",
+    "user_id",
+    "client_event_id",
+    "timestamp",
+    "arrival",
+    "attributes",
+    "metrics",
+    "session",
+    "client",
+    "campaign_id",
+    "journey_id",
+    "delivery_id",
+)
+
+
+def _copy(events: Sequence[Event]) -> None:
+    """PostgreSQL COPY: several times faster than INSERT for the hot ingestion path (ids are not read back)."""
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(  # type: ignore[attr-defined]
+            f"COPY events_event ({', '.join(_COPY_COLUMNS)}) FROM STDIN"
+        ) as copy,
+    ):
+        for e in events:
+            copy.write_row(
+                (
+                    e.tenant_id,
+                    e.event_type,
+                    e.endpoint_id,
+                    e.user_id,
+                    e.client_event_id,
+                    e.timestamp,
+                    e.arrival,
+                    json.dumps(e.attributes),
+                    json.dumps(e.metrics),
+                    None if e.session is None else json.dumps(e.session),
+                    json.dumps(e.client),
+                    e.campaign_id,
+                    e.journey_id,
+                    e.delivery_id,
+                )
+            )
+
+
+def events_record(
+    *, tenant: Tenant, events: Sequence[Event], batch_size: int = 1000, need_ids: bool = False
+) -> list[Event]:
+    """Insert events in bulk and dispatch triggers after commit.
+
+    On PostgreSQL the rows go in with COPY and `id` stays unset unless `need_ids`; SQLite always fills ids.
+    """
     for event in events:
         event.tenant = tenant
-    created = Event.objects.bulk_create(list(events), batch_size=batch_size)
+    created = list(events)
+    if connection.vendor == "postgresql" and not need_ids:
+        if created:
+            _copy(created)
+    else:
+        created = Event.objects.bulk_create(created, batch_size=batch_size)
     if _handlers and created:
         transaction.on_commit(lambda: triggers_dispatch(tenant=tenant, events=created))
     return created

@@ -1,4 +1,5 @@
 """REST API for endpoints, users and events. Bodies use Pinpoint's JSON shapes so clients can move as-is."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,8 +36,20 @@ class EndpointSerializer(serializers.BaseSerializer):
 class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = Event
-        fields = ["id", "event_type", "endpoint_id", "user_id", "timestamp", "arrival", "attributes", "metrics",
-                  "session", "client", "campaign_id", "journey_id"]
+        fields = [
+            "id",
+            "event_type",
+            "endpoint_id",
+            "user_id",
+            "timestamp",
+            "arrival",
+            "attributes",
+            "metrics",
+            "session",
+            "client",
+            "campaign_id",
+            "journey_id",
+        ]
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -60,7 +73,10 @@ class EndpointViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModel
             return Endpoint.objects.none()
         params = self.request.query_params
         return endpoints_search(
-            tenant=self.tenant, q=params.get("q"), user_id=params.get("user_id"), address=params.get("address"),
+            tenant=self.tenant,
+            q=params.get("q"),
+            user_id=params.get("user_id"),
+            address=params.get("address"),
             channel_type=params.get("channel_type"),
         )
 
@@ -97,8 +113,15 @@ class EndpointViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModel
                 raise Invalid(f"Item[{index}] needs an Id", field=f"Item[{index}].Id")
             pairs.append((item["Id"], item))
         results = endpoints_upsert(tenant=self.tenant, items=pairs)
-        body = [{"Id": r.endpoint_id, "StatusCode": r.status_code, "Message": r.message,
-                 **({"Field": r.field} if r.field else {})} for r in results]
+        body = [
+            {
+                "Id": r.endpoint_id,
+                "StatusCode": r.status_code,
+                "Message": r.message,
+                **({"Field": r.field} if r.field else {}),
+            }
+            for r in results
+        ]
         return Response({"Results": body}, status=status.HTTP_200_OK)
 
 

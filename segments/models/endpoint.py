@@ -1,4 +1,5 @@
 """Endpoints (Pinpoint's schema: one row per device/address) and the tenant's custom attribute names."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -22,9 +23,7 @@ class ChannelType(models.TextChoices):
     PUSH = "PUSH"
 
 
-PUSH_CHANNELS = frozenset(
-    {"APNS", "APNS_SANDBOX", "APNS_VOIP", "APNS_VOIP_SANDBOX", "GCM", "BAIDU", "ADM", "PUSH"}
-)
+PUSH_CHANNELS = frozenset({"APNS", "APNS_SANDBOX", "APNS_VOIP", "APNS_VOIP_SANDBOX", "GCM", "BAIDU", "ADM", "PUSH"})
 
 
 class Endpoint(TenantScopedModel):

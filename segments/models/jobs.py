@@ -1,4 +1,5 @@
 """Import and export jobs (Pinpoint's CreateImportJob / CreateExportJob), run by workers on the imports queue."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -45,8 +46,9 @@ class ImportJob(TenantScopedModel):
     imported = models.PositiveIntegerField(default=0)
     total_failures = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -79,6 +81,9 @@ class ImportFailure(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
 
 class ExportJob(TenantScopedModel):
     status = models.CharField(max_length=32, choices=JobStatus.choices, default=JobStatus.CREATED)
@@ -92,8 +97,9 @@ class ExportJob(TenantScopedModel):
     completed_pieces = models.PositiveIntegerField(default=0)
     failed_pieces = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)

@@ -1,4 +1,5 @@
 """Segments. Imported (static) segments are created by import jobs; the segments work adds dynamic criteria."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -41,3 +42,6 @@ class ImportedMember(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["segment", "endpoint"], name="imported_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint_id} in segment {self.segment_id}"

@@ -1,4 +1,5 @@
 """The tenant's custom attribute names: registered on first use, capped at 250 like a Pinpoint project."""
+
 from __future__ import annotations
 
 from django.db import transaction

@@ -1,4 +1,5 @@
 """Writes to endpoints: upsert (one or a batch, UpdateEndpoint semantics), delete, erase a user."""
+
 from __future__ import annotations
 
 import uuid
@@ -61,22 +62,64 @@ def endpoints_upsert(
         except Invalid as exc:
             results[index] = ItemResult(str(endpoint_id), 400, exc.message, field=exc.field)
     with transaction.atomic():
-        ids = sorted({w.endpoint_id for w in writes.values()})
-        existing = {
-            e.endpoint_id: e
-            for e in Endpoint.objects.for_tenant(tenant).filter(endpoint_id__in=ids).order_by("endpoint_id").select_for_update()
-        }
         admitted = attribute_names_admit(tenant=tenant, names=set().union(*(w.names() for w in writes.values())))
-        rows: dict[str, Endpoint] = {}
-        for index, write in writes.items():
-            results[index] = _merge_one(tenant, write, existing, rows, admitted, request_id, now, require_address)
+        # Most updates (SDKs resend the same profile with every event batch) change nothing: read without
+        # locks first, then lock and re-merge only the endpoints whose content actually changes.
+        existing = _load(tenant, {w.endpoint_id for w in writes.values()}, lock=False)
+        rows = _merge_all(tenant, writes, existing, results, admitted, request_id, now, require_address)
+        changed = {eid for eid, row in rows.items() if _content(row) != _content(existing.get(eid))}
+        if not changed:
+            return [r for r in results if r is not None]
+        existing = _load(tenant, changed, lock=True)
+        rows = _merge_all(
+            tenant,
+            {i: w for i, w in writes.items() if w.endpoint_id in changed},
+            existing,
+            results,
+            admitted,
+            request_id,
+            now,
+            require_address,
+        )
         _enforce_user_cap(tenant, rows, existing, results, now)
-        to_save = [e for e in rows.values() if e is not None]
+        to_save = list(rows.values())
         if to_save:
             Endpoint.objects.bulk_create(
                 to_save, update_conflicts=True, unique_fields=["tenant", "endpoint_id"], update_fields=WRITE_FIELDS
             )
     return [r for r in results if r is not None]
+
+
+_VOLATILE = ("effective_date", "request_id")
+
+
+def _content(endpoint: Endpoint | None) -> tuple[Any, ...] | None:
+    if endpoint is None:
+        return None
+    return tuple(getattr(endpoint, f) for f in WRITE_FIELDS if f not in _VOLATILE)
+
+
+def _load(tenant: Tenant, endpoint_ids: set[str], *, lock: bool) -> dict[str, Endpoint]:
+    queryset = Endpoint.objects.for_tenant(tenant).filter(endpoint_id__in=sorted(endpoint_ids)).order_by("endpoint_id")
+    if lock:
+        queryset = queryset.select_for_update()
+    return {e.endpoint_id: e for e in queryset}
+
+
+def _merge_all(
+    tenant: Tenant,
+    writes: dict[int, EndpointWrite],
+    existing: dict[str, Endpoint],
+    results: list[Any],
+    admitted: set[tuple[str, str]],
+    request_id: str,
+    now: datetime,
+    require_address: bool,
+) -> dict[str, Endpoint]:
+    rows: dict[str, Endpoint] = {}
+    for index, write in writes.items():
+        results[index] = _merge_one(tenant, write, existing, rows, admitted, request_id, now, require_address)
+    return rows
 
 
 def _merge_one(
@@ -91,9 +134,13 @@ def _merge_one(
 ) -> ItemResult:
     refused = write.names() - admitted
     if refused:
-        kind, name = sorted(refused)[0]
-        return ItemResult(write.endpoint_id, 400, f"too many custom attributes: {name!r} would pass the tenant's "
-                          "limit of 250 attribute and metric names", field="Attributes")
+        _kind, name = sorted(refused)[0]
+        return ItemResult(
+            write.endpoint_id,
+            400,
+            f"too many custom attributes: {name!r} would pass the tenant's limit of 250 attribute and metric names",
+            field="Attributes",
+        )
     base = rows.get(write.endpoint_id) or existing.get(write.endpoint_id)
     endpoint = _copy(base) if base is not None else Endpoint(tenant=tenant, endpoint_id=write.endpoint_id)
     try:
@@ -120,13 +167,19 @@ def _enforce_user_cap(
     tenant: Tenant, rows: dict[str, Endpoint], existing: dict[str, Endpoint], results: list[Any], now: datetime
 ) -> None:
     """At most 15 endpoints per user; a new push endpoint past the cap retires the user's oldest push endpoint."""
-    joining = [e for e in rows.values() if e.user_id and getattr(existing.get(e.endpoint_id), "user_id", None) != e.user_id]
+    joining = [
+        e for e in rows.values() if e.user_id and getattr(existing.get(e.endpoint_id), "user_id", None) != e.user_id
+    ]
     if not joining:
         return
     user_ids = {e.user_id for e in joining}
     counts = dict(
-        Endpoint.objects.for_tenant(tenant).filter(user_id__in=user_ids).exclude(endpoint_id__in=list(rows))
-        .values_list("user_id").annotate(n=Count("id")).values_list("user_id", "n")
+        Endpoint.objects.for_tenant(tenant)
+        .filter(user_id__in=user_ids)
+        .exclude(endpoint_id__in=list(rows))
+        .values_list("user_id")
+        .annotate(n=Count("id"))
+        .values_list("user_id", "n")
     )
     for e in rows.values():
         if e.user_id in user_ids:
@@ -140,9 +193,12 @@ def _enforce_user_cap(
         del rows[endpoint.endpoint_id]
         for index, result in enumerate(results):
             if result is not None and result.endpoint_id == endpoint.endpoint_id:
-                results[index] = ItemResult(endpoint.endpoint_id, 400,
-                                            f"Exceeded maximum endpoint per user count {MAX_ENDPOINTS_PER_USER}",
-                                            field="User.UserId")
+                results[index] = ItemResult(
+                    endpoint.endpoint_id,
+                    400,
+                    f"Exceeded maximum endpoint per user count {MAX_ENDPOINTS_PER_USER}",
+                    field="User.UserId",
+                )
 
 
 def _retire_oldest_push(tenant: Tenant, endpoint: Endpoint, rows: dict[str, Endpoint], now: datetime) -> bool:
@@ -189,7 +245,15 @@ def user_erase(*, tenant: Tenant, user_id: str, by: Actor, ip: str | None = None
     if endpoint_ids:
         deleted_events += events.filter(endpoint_id__in=endpoint_ids).delete()[0]
     Endpoint.objects.filter(pk__in=[e.pk for e in endpoints]).delete()
-    audit(tenant=tenant, actor=by, action="user.erase", data={
-        "user_id": user_id, "endpoints": len(endpoints), "events": deleted_events,
-    }, ip=ip)
+    audit(
+        tenant=tenant,
+        actor=by,
+        action="user.erase",
+        data={
+            "user_id": user_id,
+            "endpoints": len(endpoints),
+            "events": deleted_events,
+        },
+        ip=ip,
+    )
     return endpoints

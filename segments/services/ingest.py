@@ -3,6 +3,7 @@
 The single entry point for ingested events (the REST API, the Pinpoint-compatible API and imports all
 come through here), so campaigns and journeys see every event.
 """
+
 from __future__ import annotations
 
 import math
@@ -61,11 +62,15 @@ def parse_event(data: Any, *, endpoint_id: str, key: str, arrival: datetime) -> 
     clean_attributes: dict[str, str] = {}
     for name, value in attributes.items():
         if len(name) > MAX_KEY:
-            raise Invalid(f"attribute key {name[:20]!r}… is longer than {MAX_KEY} characters", field=f"Attributes.{name}")
+            raise Invalid(
+                f"attribute key {name[:20]!r}… is longer than {MAX_KEY} characters", field=f"Attributes.{name}"
+            )
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise Invalid(f"Attributes.{name} must be a string", field=f"Attributes.{name}")
         if len(str(value)) > MAX_ATTRIBUTE_VALUE:
-            raise Invalid(f"Attributes.{name} is longer than {MAX_ATTRIBUTE_VALUE} characters", field=f"Attributes.{name}")
+            raise Invalid(
+                f"Attributes.{name} is longer than {MAX_ATTRIBUTE_VALUE} characters", field=f"Attributes.{name}"
+            )
         clean_attributes[name] = str(value)
     clean_metrics: dict[str, float] = {}
     for name, value in metrics.items():
@@ -78,8 +83,14 @@ def parse_event(data: Any, *, endpoint_id: str, key: str, arrival: datetime) -> 
     if session is not None and (not isinstance(session, dict) or not session.get("Id")):
         raise Invalid("Session needs an Id (and a StartTimestamp)", field="Session")
     return Event(
-        event_type=event_type.strip(), endpoint_id=endpoint_id, client_event_id=str(key)[:256], timestamp=timestamp,
-        arrival=arrival, attributes=clean_attributes, metrics=clean_metrics, session=session,
+        event_type=event_type.strip(),
+        endpoint_id=endpoint_id,
+        client_event_id=str(key)[:256],
+        timestamp=timestamp,
+        arrival=arrival,
+        attributes=clean_attributes,
+        metrics=clean_metrics,
+        session=session,
         client={k: data[k] for k in CLIENT_FIELDS if data.get(k) is not None},
     )
 
@@ -91,8 +102,9 @@ def events_ingest(*, tenant: Tenant, batch: Any, request_id: str | None = None) 
         raise Invalid("BatchItem is required: an object of endpoint id → {Endpoint, Events}", field="BatchItem")
     total = sum(len(item.get("Events") or {}) for item in items.values() if isinstance(item, dict))
     if total > MAX_EVENTS_PER_REQUEST:
-        raise Invalid(f"the request carries {total} events; at most {MAX_EVENTS_PER_REQUEST} are allowed",
-                      field="BatchItem")
+        raise Invalid(
+            f"the request carries {total} events; at most {MAX_EVENTS_PER_REQUEST} are allowed", field="BatchItem"
+        )
     arrival = clock.now()
     request_id = request_id or uuid.uuid4().hex
     out = IngestResult()
@@ -100,7 +112,9 @@ def events_ingest(*, tenant: Tenant, batch: Any, request_id: str | None = None) 
     updates: list[tuple[str, Any]] = []
     for endpoint_id, item in items.items():
         if not isinstance(item, dict):
-            out.results[endpoint_id] = {"EndpointItemResponse": _refused("the item must be an object with Endpoint and Events")}
+            out.results[endpoint_id] = {
+                "EndpointItemResponse": _refused("the item must be an object with Endpoint and Events")
+            }
             continue
         responses: dict[str, Any] = {}
         for key, data in (item.get("Events") or {}).items():
@@ -121,8 +135,11 @@ def events_ingest(*, tenant: Tenant, batch: Any, request_id: str | None = None) 
                 users[result.endpoint_id] = result.endpoint.user_id
         missing = {e.endpoint_id for e in events} - set(users)
         if missing:
-            users.update(Endpoint.objects.for_tenant(tenant).filter(endpoint_id__in=missing)
-                         .values_list("endpoint_id", "user_id"))
+            users.update(
+                Endpoint.objects.for_tenant(tenant)
+                .filter(endpoint_id__in=missing)
+                .values_list("endpoint_id", "user_id")
+            )
         for event in events:
             event.user_id = users.get(event.endpoint_id, "")
         active = {e.endpoint_id for e in events if not is_system_event(e.event_type)}
