@@ -157,6 +157,9 @@ else:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Bind parameters on the server: bulk inserts of thousands of values skip client-side quoting.
         DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+if env_bool("ENGAGE_SQLITE_COMPARE_DB", False):
+    # Tests only: a second database on SQLite, so the segment compiler is checked on both vendors at once.
+    DATABASES["sqlite"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "compare.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: cache, rate limits, the shared test clock and (by default) the Celery broker.

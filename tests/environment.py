@@ -17,3 +17,4 @@ os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
 )  # Playwright's sync API keeps an event loop in the main thread
 os.environ.setdefault("WHITENOISE_USE_FINDERS", "1")
+os.environ.setdefault("ENGAGE_SQLITE_COMPARE_DB", "1")

@@ -1,6 +1,7 @@
 from segments.models.endpoint import AttributeName, ChannelType, Endpoint
 from segments.models.jobs import ExportJob, ImportFailure, ImportJob, JobStatus
-from segments.models.segment import ImportedMember, Segment
+from segments.models.segment import ImportedMember, Segment, SegmentVersion
+from segments.models.suppression import SuppressedAddress
 
 __all__ = [
     "AttributeName",
@@ -12,4 +13,6 @@ __all__ = [
     "ImportedMember",
     "JobStatus",
     "Segment",
+    "SegmentVersion",
+    "SuppressedAddress",
 ]

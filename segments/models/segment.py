@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from engage.tenancy.models import TenantScopedModel
+from engage.tenancy.models import TenantScopedModel, new_public_id
 
 
 class Segment(TenantScopedModel):
@@ -12,6 +12,9 @@ class Segment(TenantScopedModel):
         DIMENSIONAL = "DIMENSIONAL"
         IMPORT = "IMPORT"
 
+    public_id = models.CharField(
+        max_length=32, default=new_public_id, editable=False, help_text="the SegmentId of the API (32 hex characters)"
+    )
     name = models.CharField(max_length=255)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.DIMENSIONAL)
     version = models.PositiveIntegerField(default=1)
@@ -28,9 +31,26 @@ class Segment(TenantScopedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "public_id"], name="segment_unique_public_id")]
 
     def __str__(self) -> str:
         return self.name
+
+
+class SegmentVersion(models.Model):
+    """The definition a segment had at each version; campaigns record the version they used."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    definition = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["segment", "version"], name="segment_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id} v{self.version}"
 
 
 class ImportedMember(models.Model):
@@ -39,6 +59,8 @@ class ImportedMember(models.Model):
     id = models.BigAutoField(primary_key=True)
     segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="+")
     endpoint = models.ForeignKey("segments.Endpoint", on_delete=models.CASCADE, related_name="+")
+    # The import that last confirmed this member; re-importing into the segment drops members it did not confirm.
+    import_job = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["segment", "endpoint"], name="imported_member_unique")]

@@ -1,0 +1,376 @@
+"""The segment compiler: every dimension and operator, the same endpoints on PostgreSQL and SQLite, one query,
+and explain agreeing with membership."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+
+from engage.errors import Invalid
+from engage.events.models import Event
+from engage.tenancy.models import Tenant
+from segments.compiler.query import segment_estimate, segment_explain, segment_members
+from segments.definition import parse_definition
+from segments.definition_json import definition_json
+from segments.models import Endpoint, ImportedMember, Segment, SuppressedAddress
+
+pytestmark = pytest.mark.django_db(databases=["default", "sqlite"])
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+DBS = ["default", "sqlite"]
+
+ENDPOINTS = [
+    # id, channel, address, attrs, user attrs, metrics, platform, country, lat, lon, last active days ago, status, optout
+    (
+        "e1",
+        "EMAIL",
+        "a@x.test",
+        {"Interests": ["golf", "tennis"], "Signup": ["2026-01-15T10:00:00Z"]},
+        {"Plan": ["pro"], "real_user": ["true"]},
+        {"spend": 120.0, "visits": 3},
+        "ios",
+        "KR",
+        37.6,
+        127.0,
+        0.5,
+        "ACTIVE",
+        "NONE",
+    ),
+    (
+        "e2",
+        "SMS",
+        "+821000000002",
+        {"Interests": ["chess"], "Signup": ["2025-06-01"]},
+        {"Plan": ["free"]},
+        {"spend": 10.0},
+        "android",
+        "KR",
+        35.2,
+        129.1,
+        10,
+        "ACTIVE",
+        "NONE",
+    ),
+    (
+        "e3",
+        "GCM",
+        "tok3",
+        {"Interests": ["golfing"], "Signup": ["not a date"]},
+        {"Plan": ["pro"]},
+        {"spend": 99.5, "visits": 40},
+        "android",
+        "US",
+        47.6,
+        -122.3,
+        None,
+        "ACTIVE",
+        "ALL",
+    ),
+    ("e4", "EMAIL", "d@x.test", {}, {}, {}, "", "JP", None, None, 40, "INACTIVE", "NONE"),
+    (
+        "e5",
+        "EMAIL",
+        "bounced@x.test",
+        {"Interests": ["golf"]},
+        {"Plan": ["pro"]},
+        {"spend": 500},
+        "ios",
+        "KR",
+        37.5,
+        127.1,
+        1,
+        "ACTIVE",
+        "NONE",
+    ),
+]
+
+
+def _seed(alias: str) -> Tenant:
+    tenant = Tenant.objects.using(alias).create(name="Seg")
+    for eid, ch, addr, attrs, uattrs, metrics, platform, country, lat, lon, days, status, opt in ENDPOINTS:
+        Endpoint.objects.using(alias).create(
+            tenant=tenant,
+            endpoint_id=eid,
+            channel_type=ch,
+            address=addr,
+            attributes=attrs,
+            user_attributes=uattrs,
+            metrics=metrics,
+            platform=platform,
+            country=country,
+            latitude=lat,
+            longitude=lon,
+            endpoint_status=status,
+            opt_out=opt,
+            cohort_id="1",
+            effective_date=NOW,
+            creation_date=NOW,
+            last_active_at=None if days is None else NOW - timedelta(days=days),
+        )
+    SuppressedAddress.objects.using(alias).create(
+        tenant=tenant, address="bounced@x.test", reason="BOUNCE", created_at=NOW
+    )
+    for i in range(3):
+        Event.objects.using(alias).create(
+            tenant=tenant,
+            event_type="purchase",
+            endpoint_id="e2",
+            timestamp=NOW,
+            arrival=NOW - timedelta(days=i * 3),
+            attributes={"sku": "A1"},
+            metrics={"price": 10 + i},
+        )
+    Event.objects.using(alias).create(
+        tenant=tenant,
+        event_type="purchase",
+        endpoint_id="e1",
+        timestamp=NOW,
+        arrival=NOW - timedelta(days=40),
+        attributes={"sku": "B2"},
+        metrics={"price": 99},
+    )
+    return tenant
+
+
+@pytest.fixture
+def tenants() -> dict[str, Tenant]:
+    return {alias: _seed(alias) for alias in DBS}
+
+
+def members(tenants: dict[str, Tenant], body: dict, *, eligible_only: bool = False) -> list[str]:
+    found = []
+    for alias in DBS:
+        qs = segment_members(
+            tenant=tenants[alias], definition=parse_definition(body), eligible_only=eligible_only, using=alias, now=NOW
+        )
+        found.append(sorted(qs.values_list("endpoint_id", flat=True)))
+    assert found[0] == found[1], f"PostgreSQL {found[0]} != SQLite {found[1]}"
+    return found[0]
+
+
+def dims(**dimensions: object) -> dict:
+    return {"Dimensions": dimensions}
+
+
+CASES = [
+    (dims(Attributes={"Interests": {"AttributeType": "INCLUSIVE", "Values": ["golf", "chess"]}}), ["e1", "e2", "e5"]),
+    (dims(Attributes={"Interests": {"AttributeType": "EXCLUSIVE", "Values": ["golf"]}}), ["e2", "e3", "e4"]),
+    (dims(Attributes={"Interests": {"AttributeType": "CONTAINS", "Values": ["olf"]}}), ["e1", "e3", "e5"]),
+    (dims(Attributes={"Signup": {"AttributeType": "BEFORE", "Values": ["2026-01-01T00:00:00Z"]}}), ["e2"]),
+    (dims(Attributes={"Signup": {"AttributeType": "AFTER", "Values": ["2026-01-01T00:00:00Z"]}}), ["e1"]),
+    (dims(Attributes={"Signup": {"AttributeType": "ON", "Values": ["2026-01-15T00:00:00Z"]}}), ["e1"]),
+    (
+        dims(
+            Attributes={
+                "Signup": {"AttributeType": "BETWEEN", "Values": ["2025-01-01T00:00:00Z", "2025-12-31T00:00:00Z"]}
+            }
+        ),
+        ["e2"],
+    ),
+    (dims(UserAttributes={"Plan": {"AttributeType": "INCLUSIVE", "Values": ["pro"]}}), ["e1", "e3", "e5"]),
+    (dims(Metrics={"spend": {"ComparisonOperator": "GREATER_THAN", "Value": 99.5}}), ["e1", "e5"]),
+    (dims(Metrics={"spend": {"ComparisonOperator": "GREATER_THAN_OR_EQUAL", "Value": 99.5}}), ["e1", "e3", "e5"]),
+    (dims(Metrics={"spend": {"ComparisonOperator": "LESS_THAN", "Value": 99.5}}), ["e2"]),
+    (dims(Metrics={"spend": {"ComparisonOperator": "LESS_THAN_OR_EQUAL", "Value": 10}}), ["e2"]),
+    (dims(Metrics={"visits": {"ComparisonOperator": "EQUAL", "Value": 3}}), ["e1"]),
+    (dims(Demographic={"Platform": {"DimensionType": "INCLUSIVE", "Values": ["ios"]}}), ["e1", "e5"]),
+    (dims(Demographic={"Channel": {"DimensionType": "EXCLUSIVE", "Values": ["EMAIL"]}}), ["e2", "e3"]),
+    (dims(Location={"Country": {"DimensionType": "INCLUSIVE", "Values": ["KR", "JP"]}}), ["e1", "e2", "e4", "e5"]),
+    (
+        dims(Location={"GPSPoint": {"Coordinates": {"Latitude": 37.56, "Longitude": 126.97}, "RangeInKilometers": 30}}),
+        ["e1", "e5"],
+    ),
+    (dims(Behavior={"Recency": {"RecencyType": "ACTIVE", "Duration": "DAY_7"}}), ["e1", "e5"]),
+    (dims(Behavior={"Recency": {"RecencyType": "INACTIVE", "Duration": "DAY_30"}}), ["e3", "e4"]),
+    (dims(Events=[{"EventType": "purchase", "Operator": "AT_LEAST", "Count": 2, "WithinDays": 30}]), ["e2"]),
+    (
+        dims(Events=[{"EventType": "purchase", "Operator": "AT_MOST", "Count": 0, "WithinDays": 30}]),
+        ["e1", "e3", "e4", "e5"],
+    ),
+    (dims(Events=[{"EventType": "purchase", "Count": 1, "WithinDays": 60, "Attributes": {"sku": ["B2"]}}]), ["e1"]),
+    (
+        dims(
+            Events=[
+                {
+                    "EventType": "purchase",
+                    "Count": 2,
+                    "WithinDays": 30,
+                    "Metrics": {"price": {"ComparisonOperator": "GREATER_THAN", "Value": 10}},
+                }
+            ]
+        ),
+        ["e2"],
+    ),
+    # Several criteria in one Dimensions object: all must hold.
+    (
+        dims(
+            Demographic={"Channel": {"Values": ["EMAIL"]}},
+            UserAttributes={"Plan": {"Values": ["pro"]}},
+            Metrics={"spend": {"ComparisonOperator": "GREATER_THAN", "Value": 100}},
+        ),
+        ["e1", "e5"],
+    ),
+    (
+        {
+            "SegmentGroups": {
+                "Include": "ALL",
+                "Groups": [
+                    {
+                        "Type": "ANY",
+                        "Dimensions": [
+                            {"Location": {"Country": {"Values": ["US"]}}},
+                            {"Metrics": {"visits": {"ComparisonOperator": "EQUAL", "Value": 3}}},
+                        ],
+                    }
+                ],
+            }
+        },
+        ["e1", "e3"],
+    ),
+    (
+        {
+            "SegmentGroups": {
+                "Include": "ALL",
+                "Groups": [{"Type": "NONE", "Dimensions": [{"Location": {"Country": {"Values": ["KR"]}}}]}],
+            }
+        },
+        ["e3", "e4"],
+    ),
+    (
+        {
+            "SegmentGroups": {
+                "Include": "ANY",
+                "Groups": [
+                    {"Type": "ALL", "Dimensions": [{"Location": {"Country": {"Values": ["JP"]}}}]},
+                    {"Type": "ALL", "Dimensions": [{"Demographic": {"Platform": {"Values": ["android"]}}}]},
+                ],
+            }
+        },
+        ["e2", "e3", "e4"],
+    ),
+    ({}, ["e1", "e2", "e3", "e4", "e5"]),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), CASES)
+def test_it_selects_the_documented_endpoints_on_both_databases(tenants, body, expected) -> None:
+    assert members(tenants, body) == expected
+
+
+@pytest.mark.parametrize(("body", "_expected"), CASES)
+def test_explain_agrees_with_membership_for_every_endpoint(tenants, body, _expected) -> None:
+    for alias in DBS:
+        tenant = tenants[alias]
+        inside = set(
+            segment_members(
+                tenant=tenant, definition=parse_definition(body), eligible_only=False, using=alias, now=NOW
+            ).values_list("endpoint_id", flat=True)
+        )
+        for endpoint in Endpoint.objects.using(alias).filter(tenant=tenant):
+            verdict = segment_explain(
+                tenant=tenant, definition=parse_definition(body), endpoint=endpoint, using=alias, now=NOW
+            )
+            assert verdict.in_segment == (endpoint.endpoint_id in inside), (alias, endpoint.endpoint_id)
+
+
+def test_eligible_excludes_inactive_opted_out_and_suppressed(tenants) -> None:
+    assert members(tenants, {}, eligible_only=True) == ["e1", "e2"]
+    for alias in DBS:
+        estimate = segment_estimate(tenant=tenants[alias], definition=parse_definition({}), using=alias, now=NOW)
+        assert (estimate.eligible, estimate.total) == (2, 5)
+
+
+def test_each_evaluation_is_exactly_one_query(tenants) -> None:
+    body = CASES[0][0] | {}
+    for alias in DBS:
+        with CaptureQueriesContext(connections[alias]) as queries:
+            list(segment_members(tenant=tenants[alias], definition=parse_definition(body), using=alias, now=NOW))
+        assert len(queries) == 1
+        with CaptureQueriesContext(connections[alias]) as queries:
+            segment_estimate(tenant=tenants[alias], definition=parse_definition(body), using=alias, now=NOW)
+        assert len(queries) == 1
+
+
+def test_source_segments_imported_and_dynamic(tenants) -> None:
+    for alias in DBS:
+        tenant = tenants[alias]
+        imported = Segment.objects.using(alias).create(tenant=tenant, name="list", kind="IMPORT")
+        for eid in ("e1", "e2", "e3"):
+            ImportedMember.objects.using(alias).create(
+                segment=imported, endpoint=Endpoint.objects.using(alias).get(tenant=tenant, endpoint_id=eid)
+            )
+        Segment.objects.using(alias).create(
+            tenant=tenant,
+            name="ios",
+            kind="DIMENSIONAL",
+            public_id="0" * 32,
+            definition=dims(Demographic={"Platform": {"Values": ["ios"]}}),
+        )
+        refined = {
+            "SegmentGroups": {
+                "Include": "ALL",
+                "Groups": [
+                    {
+                        "Type": "ALL",
+                        "SourceType": "ANY",
+                        "SourceSegments": [{"Id": imported.public_id}],
+                        "Dimensions": [{"Demographic": {"Channel": {"Values": ["EMAIL", "SMS"]}}}],
+                    }
+                ],
+            }
+        }
+        assert sorted(
+            segment_members(
+                tenant=tenant, definition=parse_definition(refined), eligible_only=False, using=alias, now=NOW
+            ).values_list("endpoint_id", flat=True)
+        ) == ["e1", "e2"]
+        excluded = {
+            "SegmentGroups": {
+                "Include": "ALL",
+                "Groups": [{"Type": "ALL", "SourceType": "NONE", "SourceSegments": [{"Id": "0" * 32}]}],
+            }
+        }
+        assert sorted(
+            segment_members(
+                tenant=tenant, definition=parse_definition(excluded), eligible_only=False, using=alias, now=NOW
+            ).values_list("endpoint_id", flat=True)
+        ) == ["e2", "e3", "e4"]
+
+
+def test_another_tenants_segment_as_a_source_is_a_validation_error(tenants) -> None:
+    foreign = Segment.objects.create(tenant=Tenant.objects.create(name="Other"), name="theirs")
+    body = {"SegmentGroups": {"Groups": [{"SourceSegments": [{"Id": foreign.public_id}]}]}}
+    with pytest.raises(Invalid) as exc:
+        segment_members(tenant=tenants["default"], definition=parse_definition(body), now=NOW)
+    assert exc.value.field == "SegmentGroups.SourceSegments"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (dims(Attributes={"a": {"AttributeType": "LIKE", "Values": ["x"]}}), "Dimensions.Attributes.a.AttributeType"),
+        (dims(Metrics={"m": {"ComparisonOperator": "EQUAL", "Value": "ten"}}), "Dimensions.Metrics.m.Value"),
+        (dims(Attributes={"a": {"Values": [str(i) for i in range(101)]}}), "Dimensions.Attributes.a.Values"),
+        (
+            dims(Behavior={"Recency": {"RecencyType": "ACTIVE", "Duration": "DAY_3"}}),
+            "Dimensions.Behavior.Recency.Duration",
+        ),
+        (
+            dims(Attributes={"d": {"AttributeType": "BETWEEN", "Values": ["2026-01-01"]}}),
+            "Dimensions.Attributes.d.Values",
+        ),
+        ({"SegmentGroups": {"Groups": [{}, {}, {}]}}, "SegmentGroups.Groups"),
+    ],
+)
+def test_bad_definitions_name_the_field(body, field) -> None:
+    with pytest.raises(Invalid) as exc:
+        parse_definition(body)
+    assert exc.value.field == field
+
+
+@pytest.mark.parametrize(("body", "_expected"), CASES)
+def test_definitions_round_trip_as_json(body, _expected) -> None:
+    rebuilt = definition_json(parse_definition(body))
+    assert definition_json(parse_definition(rebuilt)) == rebuilt
