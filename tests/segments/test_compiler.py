@@ -22,7 +22,7 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 DBS = ["default", "sqlite"]
 
 ENDPOINTS = [
-    # id, channel, address, attrs, user attrs, metrics, platform, country, lat, lon, last active days ago, status, optout
+    # id, channel, address, attrs, user attrs, metrics, platform, country, lat, lon, days since active, status, opt-out
     (
         "e1",
         "EMAIL",
