@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from engage.tenancy.models import ApiKey, AuditLog, Membership, Tenant
+from engage.tenancy.netaddr import normalize_cidrs
 
 
 class MembershipInline(admin.TabularInline):
@@ -34,8 +37,22 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "tenant"]
 
 
+class ApiKeyAdminForm(forms.ModelForm):
+    class Meta:
+        model = ApiKey
+        fields = ["name", "allowed_cidrs", "revoked_at"]
+
+    def clean_allowed_cidrs(self) -> list[str]:
+        # Checked like the API does: one bad range would otherwise break every request made with the key.
+        value = self.cleaned_data.get("allowed_cidrs") or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValidationError('Enter a list of ranges, for example ["203.0.113.0/24"], or [] for anywhere.')
+        return normalize_cidrs(value)
+
+
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
+    form = ApiKeyAdminForm
     list_display = ["key_id", "name", "tenant", "role", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["role", "tenant"]
     search_fields = ["key_id", "name", "tenant__name", "tenant__public_id"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -62,6 +63,7 @@ class TenantCollectionView(APIView):
         return Response(TenantSerializer(tenants, many=True).data)
 
     @extend_schema(request=TenantCreateSerializer, responses={201: TenantSerializer})
+    @transaction.atomic  # a tenant whose owner cannot be invited is not created either
     def post(self, request: Request) -> Response:
         if not _is_operator(request):
             raise PermissionDenied("only operators create tenants")
@@ -118,8 +120,9 @@ class MembershipViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     write_capability = Capability.MANAGE
 
     @property
-    def _by_role(self) -> str | None:
-        return self.access.role if self.access.membership is not None else None
+    def _by_role(self) -> str:
+        # A key acts with its own role (at most admin), so an admin's key cannot manage owners either.
+        return self.access.role
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = MembershipSerializer(data=request.data)
@@ -127,7 +130,7 @@ class MembershipViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMod
         membership, _ = member_invite(
             tenant=self.tenant,
             email=data.validated_data["user"]["email"],
-            role=data.validated_data["role"],
+            role=data.validated_data.get("role", Role.VIEWER),  # omitted: the model's default
             by=self.actor,
             by_role=self._by_role,
             ip=self.ip,

@@ -179,6 +179,9 @@ class ApiKey(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    # Not a TenantScopedModel (operator keys have no tenant), but tenant views scope it the same way.
+    objects: ClassVar[Any] = TenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -224,6 +227,8 @@ class AuditLog(models.Model):
     data = models.JSONField(default=dict, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(db_index=True)
+
+    objects: ClassVar[Any] = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

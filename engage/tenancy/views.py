@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from engage.errors import DomainError
 from engage.tenancy.forms import ApiKeyForm, InviteForm, RoleForm, TenantSettingsForm
-from engage.tenancy.models import ApiKey, AuditLog, Capability, Membership, Role
+from engage.tenancy.models import ApiKey, AuditLog, Capability, Membership, Role, Tenant
 from engage.tenancy.services import (
     TENANT_SETTINGS_FIELDS,
     apikey_create,
@@ -34,7 +34,8 @@ class SettingsView(TenantView):
         return self._render(TenantSettingsForm(instance=self.tenant))
 
     def post(self, request: HttpRequest, tenant_id: str) -> HttpResponse:
-        form = TenantSettingsForm(request.POST, instance=self.tenant)
+        # A copy: a rejected form must not change the tenant the page header shows.
+        form = TenantSettingsForm(request.POST, instance=Tenant.objects.get(pk=self.tenant.pk))
         if form.is_valid():
             changes = {f: form.cleaned_data[f] for f in TENANT_SETTINGS_FIELDS}
             try:
@@ -124,18 +125,21 @@ class MemberDetailView(TenantView):
         return redirect("tenancy:members", tenant_id)
 
 
+_NEW_KEY_SESSION = "engage.new_api_key"
+
+
 class ApiKeysView(TenantView):
     read_capability = Capability.MANAGE
     write_capability = Capability.MANAGE
 
     def get(self, request: HttpRequest, tenant_id: str) -> HttpResponse:
-        return self._render(ApiKeyForm())
+        return self._render(ApiKeyForm(), created=self._pop_created())
 
     def post(self, request: HttpRequest, tenant_id: str) -> HttpResponse:
         form = ApiKeyForm(request.POST)
         if form.is_valid():
             try:
-                key, secret = apikey_create(
+                key, _ = apikey_create(
                     tenant=self.tenant,
                     name=form.cleaned_data["name"],
                     role=form.cleaned_data["role"],
@@ -146,9 +150,19 @@ class ApiKeysView(TenantView):
             except DomainError as exc:
                 form_error(form, exc)
             else:
-                # The secret is shown on this response only; it is never rendered again.
-                return self._render(ApiKeyForm(), created=(key, secret))
+                # Post/redirect/get, so that reloading the page neither creates a second key nor shows
+                # the secret again: the session holds only the key's id, for the next page view.
+                request.session[_NEW_KEY_SESSION] = key.pk
+                return redirect("tenancy:api_keys", tenant_id)
         return self._render(form, status=400)
+
+    def _pop_created(self) -> tuple[ApiKey, str] | None:
+        """The key created just before this page view, with its secret, shown once to its creator."""
+        pk = self.request.session.pop(_NEW_KEY_SESSION, None)
+        if not isinstance(pk, int):
+            return None
+        key = ApiKey.objects.filter(tenant=self.tenant, pk=pk, created_by=self.actor, revoked_at=None).first()
+        return (key, key.secret) if key is not None else None
 
     def _render(self, form: ApiKeyForm, status: int = 200, created: Any = None) -> HttpResponse:
         keys = ApiKey.objects.filter(tenant=self.tenant).select_related("created_by")

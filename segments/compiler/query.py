@@ -13,9 +13,9 @@ from engage import clock
 from engage.errors import Invalid
 from engage.tenancy.models import Tenant
 from segments.compiler.compile import SegmentCompiler, SourceResolver, SourceSegment, eligibility
-from segments.compiler.tree import Expr, Leaf, and_, evaluate, leaves, render
+from segments.compiler.tree import Expr, Leaf, and_, evaluate, leaves, render, verdict_leaves
 from segments.definition import Definition, SourceRef, parse_definition
-from segments.models import Endpoint, Segment, SegmentVersion
+from segments.models import AudienceGuard, Endpoint, Segment, SegmentVersion
 
 
 def source_resolver(tenant: Tenant, using: str = "default") -> SourceResolver:
@@ -51,12 +51,22 @@ class Compiled:
 
 
 def segment_compile(
-    *, tenant: Tenant, definition: Definition, now: datetime | None = None, using: str = "default"
+    *, tenant: Tenant, definition: Definition, now: datetime | None = None, using: str = "default",
+    guard: Definition | None = None,
 ) -> Compiled:
-    """Compile a definition for this tenant's database vendor."""
+    """Compile a definition for this tenant's database vendor; `guard` (the audience guard) joins eligibility."""
     vendor = connections[using].vendor
     compiler = SegmentCompiler(vendor=vendor, now=now or clock.now(), resolve=source_resolver(tenant, using))
-    return Compiled(criteria=compiler.compile(definition), eligible=eligibility(vendor=vendor), vendor=vendor)
+    eligible = eligibility(vendor=vendor)
+    if guard is not None:
+        eligible = and_([eligible, and_([compiler.compile(guard)], "audience guard")], "eligible")
+    return Compiled(criteria=compiler.compile(definition), eligible=eligible, vendor=vendor)
+
+
+def audience_guard_for(*, tenant: Tenant, using: str = "default") -> Definition | None:
+    """The tenant's audience guard when it is on, else None."""
+    guard = AudienceGuard.objects.using(using).filter(tenant_id=tenant.pk, enabled=True).first()
+    return parse_definition(guard.definition) if guard is not None and guard.definition else None
 
 
 def segment_members(
@@ -76,21 +86,27 @@ def segment_members(
 class Estimate:
     eligible: int
     total: int
+    eligible_before_guard: int
 
 
 def segment_estimate(
-    *, tenant: Tenant, definition: Definition, using: str = "default", now: datetime | None = None
+    *, tenant: Tenant, definition: Definition, using: str = "default", now: datetime | None = None,
+    guard: Definition | None = None,
 ) -> Estimate:
-    """Exact total and eligible counts in one query."""
-    compiled = segment_compile(tenant=tenant, definition=definition, using=using, now=now)
-    sql, params = render(compiled.eligible)
+    """Exact total, eligible, and eligible-after-the-audience-guard counts in one query."""
+    compiled = segment_compile(tenant=tenant, definition=definition, using=using, now=now, guard=guard)
+    plain = segment_compile(tenant=tenant, definition=Definition(), using=using, now=now).eligible
     counts = (
         Endpoint.objects.using(using)
         .filter(tenant_id=tenant.pk)
         .filter(compiled.where(eligible_only=False))
-        .aggregate(total=Count("id"), eligible=Count("id", filter=RawSQL(sql, params, output_field=BooleanField())))
+        .aggregate(
+            total=Count("id"),
+            eligible=Count("id", filter=RawSQL(*render(compiled.eligible), output_field=BooleanField())),
+            before=Count("id", filter=RawSQL(*render(plain), output_field=BooleanField())),
+        )
     )
-    return Estimate(eligible=counts["eligible"], total=counts["total"])
+    return Estimate(eligible=counts["eligible"], total=counts["total"], eligible_before_guard=counts["before"])
 
 
 @dataclass(frozen=True)
@@ -108,10 +124,11 @@ class Explanation:
 
 
 def segment_explain(
-    *, tenant: Tenant, definition: Definition, endpoint: Endpoint, using: str = "default", now: datetime | None = None
+    *, tenant: Tenant, definition: Definition, endpoint: Endpoint, using: str = "default", now: datetime | None = None,
+    guard: Definition | None = None,
 ) -> Explanation:
     """Which criteria one endpoint meets and fails: one boolean column per criterion, in one query."""
-    compiled = segment_compile(tenant=tenant, definition=definition, using=using, now=now)
+    compiled = segment_compile(tenant=tenant, definition=definition, using=using, now=now, guard=guard)
     crit, elig = leaves(compiled.criteria), leaves(compiled.eligible)
     all_leaves: list[Leaf] = crit + elig
     annotations = {}
@@ -137,6 +154,6 @@ def segment_explain(
     return Explanation(
         in_segment=in_segment,
         eligible=evaluate(compiled.eligible, values),
-        criteria=[Verdict(leaf.label, values[leaf.index]) for leaf in crit],
-        eligibility=[Verdict(leaf.label, values[leaf.index]) for leaf in elig],
+        criteria=[Verdict(label, values[leaf.index] != neg) for leaf, neg, label in verdict_leaves(compiled.criteria)],
+        eligibility=[Verdict(label, values[leaf.index] != neg) for leaf, neg, label in verdict_leaves(compiled.eligible)],
     )

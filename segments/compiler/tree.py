@@ -72,3 +72,14 @@ def leaves(expr: Expr) -> list[Leaf]:
     if isinstance(expr, Leaf):
         return [expr]
     return [leaf for c in expr.children for leaf in leaves(c)]
+
+
+def verdict_leaves(expr: Expr, negated: bool = False, label: str = "") -> list[tuple[Leaf, bool, str]]:
+    """Each leaf with whether it sits under a NOT (it must then be false) and the label to show for it."""
+    if isinstance(expr, Leaf):
+        return [(expr, negated, label or (f"not: {expr.label}" if negated else expr.label))]
+    if expr.op == "NOT":
+        child = expr.children[0]
+        single = isinstance(child, Leaf)
+        return verdict_leaves(child, not negated, expr.label if single and expr.label else "")
+    return [item for c in expr.children for item in verdict_leaves(c, negated)]

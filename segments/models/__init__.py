@@ -1,9 +1,10 @@
 from segments.models.endpoint import AttributeName, ChannelType, Endpoint
 from segments.models.jobs import ExportJob, ImportFailure, ImportJob, JobStatus
-from segments.models.segment import ImportedMember, Segment, SegmentVersion
+from segments.models.segment import AudienceGuard, ImportedMember, Segment, SegmentVersion
 from segments.models.suppression import SuppressedAddress
 
 __all__ = [
+    "AudienceGuard",
     "AttributeName",
     "ChannelType",
     "Endpoint",

@@ -67,3 +67,15 @@ class ImportedMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint_id} in segment {self.segment_id}"
+
+
+class AudienceGuard(models.Model):
+    """A tenant-wide definition ANDed into every campaign's, journey's and test send's eligible set."""
+
+    tenant = models.OneToOneField("tenancy.Tenant", on_delete=models.CASCADE, related_name="+")
+    enabled = models.BooleanField(default=False)
+    definition = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"audience guard of tenant {self.tenant_id} ({'on' if self.enabled else 'off'})"

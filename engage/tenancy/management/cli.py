@@ -36,4 +36,4 @@ class OperatorCommand(BaseCommand):
         try:
             return super().execute(*args, **options)
         except DomainError as exc:
-            raise CommandError(exc.message) from None
+            raise CommandError(f"{exc.field}: {exc.message}" if exc.field else exc.message) from None
