@@ -52,12 +52,19 @@ class ImportJob(TenantScopedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The run that owns the job and when it last reported: a redelivered task only takes over a stale run.
+    claim = models.CharField(max_length=32, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"import {self.pk} ({self.source})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED
 
     @property
     def progress_percent(self) -> int:
@@ -75,6 +82,7 @@ class ImportFailure(models.Model):
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="failures")
     file = models.CharField(max_length=1024, blank=True)
     line = models.PositiveIntegerField()
+    field = models.CharField(max_length=128, blank=True)
     reason = models.TextField()
     raw = models.TextField(blank=True)
 
@@ -103,12 +111,20 @@ class ExportJob(TenantScopedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Where the finished file went: an s3:// URL, or empty when it is kept for download (`file`).
+    output = models.CharField(max_length=1024, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"export {self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED
 
     @property
     def progress_percent(self) -> int:
