@@ -6,6 +6,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from campaigns.api import CampaignViewSet
+from engage.events.streams.api import EventStreamViewSet
 from engage.tenancy.api import (
     ApiKeyViewSet,
     AuditLogViewSet,
@@ -14,6 +15,7 @@ from engage.tenancy.api import (
     TenantDetailViewSet,
 )
 from segments.api.audience import EndpointViewSet, EventViewSet, UserViewSet
+from segments.api.segments import AudienceGuardViewSet, SegmentViewSet
 
 router = SimpleRouter()
 router.register("campaigns", CampaignViewSet, basename="campaign")
@@ -23,11 +25,15 @@ router.register("audit-log", AuditLogViewSet, basename="audit")
 router.register("endpoints", EndpointViewSet, basename="endpoint")
 router.register("users", UserViewSet, basename="user")
 router.register("events", EventViewSet, basename="event")
+router.register("segments", SegmentViewSet, basename="segment")
+router.register("event-streams", EventStreamViewSet, basename="event-stream")
 
 tenant_detail = TenantDetailViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"})
 
 urlpatterns = [
     path("tenants/", TenantCollectionView.as_view(), name="tenant-list"),
     path("tenants/<str:tenant_id>/", tenant_detail, name="tenant-detail"),
+    path("tenants/<str:tenant_id>/audience-guard/", AudienceGuardViewSet.as_view({"get": "list", "put": "put"}),
+         name="audience-guard"),
     path("tenants/<str:tenant_id>/", include(router.urls)),
 ]

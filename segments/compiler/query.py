@@ -51,7 +51,11 @@ class Compiled:
 
 
 def segment_compile(
-    *, tenant: Tenant, definition: Definition, now: datetime | None = None, using: str = "default",
+    *,
+    tenant: Tenant,
+    definition: Definition,
+    now: datetime | None = None,
+    using: str = "default",
     guard: Definition | None = None,
 ) -> Compiled:
     """Compile a definition for this tenant's database vendor; `guard` (the audience guard) joins eligibility."""
@@ -76,9 +80,10 @@ def segment_members(
     eligible_only: bool = True,
     using: str = "default",
     now: datetime | None = None,
+    guard: Definition | None = None,
 ) -> QuerySet[Endpoint]:
     """The endpoints the definition selects, as one SQL query (order by id for keyset pages)."""
-    compiled = segment_compile(tenant=tenant, definition=definition, using=using, now=now)
+    compiled = segment_compile(tenant=tenant, definition=definition, using=using, now=now, guard=guard)
     return Endpoint.objects.using(using).filter(tenant_id=tenant.pk).filter(compiled.where(eligible_only=eligible_only))
 
 
@@ -90,7 +95,11 @@ class Estimate:
 
 
 def segment_estimate(
-    *, tenant: Tenant, definition: Definition, using: str = "default", now: datetime | None = None,
+    *,
+    tenant: Tenant,
+    definition: Definition,
+    using: str = "default",
+    now: datetime | None = None,
     guard: Definition | None = None,
 ) -> Estimate:
     """Exact total, eligible, and eligible-after-the-audience-guard counts in one query."""
@@ -124,7 +133,12 @@ class Explanation:
 
 
 def segment_explain(
-    *, tenant: Tenant, definition: Definition, endpoint: Endpoint, using: str = "default", now: datetime | None = None,
+    *,
+    tenant: Tenant,
+    definition: Definition,
+    endpoint: Endpoint,
+    using: str = "default",
+    now: datetime | None = None,
     guard: Definition | None = None,
 ) -> Explanation:
     """Which criteria one endpoint meets and fails: one boolean column per criterion, in one query."""
@@ -155,5 +169,7 @@ def segment_explain(
         in_segment=in_segment,
         eligible=evaluate(compiled.eligible, values),
         criteria=[Verdict(label, values[leaf.index] != neg) for leaf, neg, label in verdict_leaves(compiled.criteria)],
-        eligibility=[Verdict(label, values[leaf.index] != neg) for leaf, neg, label in verdict_leaves(compiled.eligible)],
+        eligibility=[
+            Verdict(label, values[leaf.index] != neg) for leaf, neg, label in verdict_leaves(compiled.eligible)
+        ],
     )
