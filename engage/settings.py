@@ -63,6 +63,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 if _public_host not in ALLOWED_HOSTS:
     ALLOWED_HOSTS.append(_public_host)
 CSRF_TRUSTED_ORIGINS = [f"{urlsplit(PUBLIC_URL).scheme}://{urlsplit(PUBLIC_URL).netloc}"]
+CSRF_FAILURE_VIEW = "engage.views.csrf_failure"
 # Proxies whose X-Forwarded-For we believe (CIDRs); the socket peer is the client otherwise.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
@@ -157,6 +158,8 @@ else:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Bind parameters on the server: bulk inserts of thousands of values skip client-side quoting.
         DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+        # JIT compilation costs ~70 ms per big query and pays off only for long analytics; segments are not that.
+        DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 if env_bool("ENGAGE_SQLITE_COMPARE_DB", False):
     # Tests only: a second database on SQLite, so the segment compiler is checked on both vendors at once.
     DATABASES["sqlite"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "compare.sqlite3")}

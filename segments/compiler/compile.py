@@ -99,6 +99,7 @@ class SegmentCompiler:
                 f'EXISTS (SELECT 1 FROM "segments_importedmember" m WHERE m.segment_id = %s '
                 f"AND m.endpoint_id = {E}.id)",
                 [segment.pk],
+                nullable=False,
             )
         self._stack.append(ref.id)
         try:
@@ -115,7 +116,7 @@ class SegmentCompiler:
             parts.append(self._attribute("user_attributes", f"User.UserAttributes.{name}", name, dim))
         for name, metric in dims.metrics.items():
             sql, params = self.dialect.number("metrics", name, metric.operator, metric.value)
-            parts.append(Leaf(f"Metrics.{name} {metric.operator} {metric.value:g}", sql, params))
+            parts.append(Leaf(f"Metrics.{name} {metric.operator} {metric.value:g}", sql, params, nullable=False))
         for key, set_dim in dims.demographic.items():
             parts.append(self._set(f"Demographic.{key}", DEMOGRAPHIC_COLUMNS[key], set_dim))
         if dims.country:
@@ -131,11 +132,11 @@ class SegmentCompiler:
         values = ", ".join(dim.values)
         if dim.type in ("INCLUSIVE", "EXCLUSIVE"):
             sql, params = self.dialect.list_has_any(column, name, dim.values)
-            leaf = Leaf(f"{label} is any of [{values}]", sql, params)
+            leaf = Leaf(f"{label} is any of [{values}]", sql, params, nullable=False)
             return leaf if dim.type == "INCLUSIVE" else not_(leaf, f"{label} is none of [{values}]")
         if dim.type == "CONTAINS":
             sql, params = self.dialect.list_contains(column, name, dim.values)
-            return Leaf(f"{label} contains any of [{values}]", sql, params)
+            return Leaf(f"{label} contains any of [{values}]", sql, params, nullable=False)
         low: datetime | None = None
         high: datetime | None = None
         strict = True
@@ -150,11 +151,16 @@ class SegmentCompiler:
         else:
             low, high, strict = dim.instants[0], dim.instants[1], False
         sql, params = self.dialect.list_time(column, name, low, high, strict=strict)
-        return Leaf(f"{label} {dim.type} {values}", sql, params)
+        return Leaf(f"{label} {dim.type} {values}", sql, params, nullable=False)
 
     def _set(self, label: str, column: str, dim: SetDim) -> Expr:
         marks = ", ".join(["%s"] * len(dim.values))
-        leaf = Leaf(f"{label} is any of [{', '.join(dim.values)}]", f"{E}.{column} IN ({marks})", list(dim.values))
+        leaf = Leaf(
+            f"{label} is any of [{', '.join(dim.values)}]",
+            f"{E}.{column} IN ({marks})",
+            list(dim.values),
+            nullable=False,
+        )
         return leaf if dim.type == "INCLUSIVE" else not_(leaf, f"{label} is none of [{', '.join(dim.values)}]")
 
     def _gps(self, gps: GpsDim) -> Expr:
@@ -189,7 +195,10 @@ class SegmentCompiler:
         if kind == "ACTIVE":
             return Leaf(f"active in the last {duration}", f"{E}.last_active_at >= %s", [since])
         return Leaf(
-            f"inactive in the last {duration}", f"({E}.last_active_at IS NULL OR {E}.last_active_at < %s)", [since]
+            f"inactive in the last {duration}",
+            f"({E}.last_active_at IS NULL OR {E}.last_active_at < %s)",
+            [since],
+            nullable=False,
         )
 
     def _event(self, dim: EventDim) -> Expr:
@@ -215,27 +224,28 @@ class SegmentCompiler:
         )
         if dim.operator == "AT_LEAST":
             label = f"performed {dim.event_type} at least {dim.count}× in {dim.days} days"
-            return Leaf(label, f"{counted} >= %s", [*params, dim.count])
+            return Leaf(label, f"{counted} >= %s", [*params, dim.count], nullable=False)
         label = (
             f"did not perform {dim.event_type} in {dim.days} days"
             if dim.count == 0
             else f"performed {dim.event_type} at most {dim.count}× in {dim.days} days"
         )
-        return Leaf(label, f"{counted} <= %s", [*params, dim.count])
+        return Leaf(label, f"{counted} <= %s", [*params, dim.count], nullable=False)
 
 
 def eligibility(*, vendor: str) -> Expr:
     """Eligible = ACTIVE, not opted out, address not suppressed."""
     return and_(
         [
-            Leaf("endpoint is ACTIVE", f"{E}.endpoint_status = 'ACTIVE'", []),
-            Leaf("not opted out", f"{E}.opt_out = 'NONE'", []),
+            Leaf("endpoint is ACTIVE", f"{E}.endpoint_status = 'ACTIVE'", [], nullable=False),
+            Leaf("not opted out", f"{E}.opt_out = 'NONE'", [], nullable=False),
             not_(
                 Leaf(
                     "address is suppressed",
                     f'EXISTS (SELECT 1 FROM "segments_suppressedaddress" s '
                     f"WHERE s.tenant_id = {E}.tenant_id AND s.address = {E}.address)",
                     [],
+                    nullable=False,
                 ),
                 "address not suppressed",
             ),

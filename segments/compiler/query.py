@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import BooleanField, Count, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -85,6 +87,39 @@ def segment_members(
     """The endpoints the definition selects, as one SQL query (order by id for keyset pages)."""
     compiled = segment_compile(tenant=tenant, definition=definition, using=using, now=now, guard=guard)
     return Endpoint.objects.using(using).filter(tenant_id=tenant.pk).filter(compiled.where(eligible_only=eligible_only))
+
+
+def segment_member_ids(
+    *,
+    tenant: Tenant,
+    definition: Definition,
+    guard: Definition | None = None,
+    chunk_size: int = 50_000,
+    using: str = "default",
+    now: datetime | None = None,
+) -> Iterator[list[str]]:
+    """Every member's endpoint id, in chunks, from one query (a server-side cursor on PostgreSQL)."""
+    queryset = segment_members(tenant=tenant, definition=definition, guard=guard, using=using, now=now)
+    ids = queryset.order_by().values_list("endpoint_id", flat=True)
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        chunk: list[str] = []
+        for endpoint_id in ids.iterator(chunk_size=chunk_size):
+            chunk.append(endpoint_id)
+            if len(chunk) == chunk_size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+        return
+    sql, params = ids.query.sql_with_params()
+    with transaction.atomic(using=using):
+        connection.ensure_connection()
+        with connection.connection.cursor(name=f"segment_{uuid.uuid4().hex}") as cursor:
+            cursor.itersize = chunk_size
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(chunk_size):
+                yield [row[0] for row in rows]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ class Leaf:
     sql: str
     params: list[object]
     index: int = -1
+    # False when the SQL can never be NULL; then it is rendered bare, so indexes (e.g. GIN on @>) still apply.
+    nullable: bool = True
 
 
 @dataclass
@@ -45,7 +47,8 @@ def not_(child: Expr, label: str = "") -> Expr:
 def render(expr: Expr) -> tuple[str, list[object]]:
     """One SQL boolean expression (never NULL: each leaf is wrapped in COALESCE)."""
     if isinstance(expr, Leaf):
-        return f"COALESCE(({expr.sql}), FALSE)", list(expr.params)
+        sql = f"COALESCE(({expr.sql}), FALSE)" if expr.nullable else f"({expr.sql})"
+        return sql, list(expr.params)
     if expr.op == "TRUE":
         return "(1 = 1)", []
     parts = [render(c) for c in expr.children]

@@ -377,15 +377,32 @@ def test_definitions_round_trip_as_json(body, _expected) -> None:
 
 
 def test_the_audience_guard_narrows_eligibility_and_shows_in_estimate_and_explain(tenants) -> None:
-    guard = parse_definition(dims(UserAttributes={"real_user": {"Values": ["true"]}},
-                                  Behavior={"Recency": {"RecencyType": "ACTIVE", "Duration": "DAY_30"}}))
+    guard = parse_definition(
+        dims(
+            UserAttributes={"real_user": {"Values": ["true"]}},
+            Behavior={"Recency": {"RecencyType": "ACTIVE", "Duration": "DAY_30"}},
+        )
+    )
     for alias in DBS:
         tenant = tenants[alias]
         estimate = segment_estimate(tenant=tenant, definition=parse_definition({}), using=alias, now=NOW, guard=guard)
         assert (estimate.total, estimate.eligible_before_guard, estimate.eligible) == (5, 2, 1)
         e2 = Endpoint.objects.using(alias).get(tenant=tenant, endpoint_id="e2")
-        verdict = segment_explain(tenant=tenant, definition=parse_definition({}), endpoint=e2, using=alias, now=NOW,
-                                  guard=guard)
+        verdict = segment_explain(
+            tenant=tenant, definition=parse_definition({}), endpoint=e2, using=alias, now=NOW, guard=guard
+        )
         assert verdict.in_segment and not verdict.eligible
         failed = [v.label for v in verdict.eligibility if not v.matched]
         assert failed == ["User.UserAttributes.real_user is any of [true]"]
+
+
+def test_member_ids_stream_in_chunks_on_both_databases(tenants) -> None:
+    from segments.compiler.query import segment_member_ids
+
+    for alias in DBS:
+        chunks = list(
+            segment_member_ids(
+                tenant=tenants[alias], definition=parse_definition({}), using=alias, now=NOW, chunk_size=1
+            )
+        )
+        assert sorted(c[0] for c in chunks) == ["e1", "e2"] and all(len(c) == 1 for c in chunks)
