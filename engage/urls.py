@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(("engage.api.urls", "api"), namespace="api")),
     path("t/<str:tenant_id>/", include("engage.tenancy.urls")),
+    path("t/<str:tenant_id>/settings/event-streams/", include("engage.events.streams.urls")),
     path("t/<str:tenant_id>/campaigns/", include("campaigns.urls")),
     path("t/<str:tenant_id>/audience/", include("segments.urls")),
 ]

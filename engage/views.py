@@ -68,6 +68,16 @@ def permission_denied(request: HttpRequest, exception: Any = None) -> HttpRespon
     return _error(request, 403, "Not allowed", message)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted without a valid CSRF token: usually a page left open past its session."""
+    return _error(
+        request,
+        403,
+        "Page expired",
+        "This page was open too long or you logged in or out elsewhere. Go back, reload the page and try again.",
+    )
+
+
 def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
     return _error(request, 404, "Not found", "There is nothing here, or you do not have access to it.")
 

@@ -48,6 +48,7 @@ class ApiKeyForm(forms.Form):
         choices=[c for c in ApiKey.Role.choices if c[0] != ApiKey.Role.OPERATOR], initial=ApiKey.Role.MARKETER
     )
     allowed_cidrs = forms.CharField(
+        label="Allowed addresses",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "203.0.113.0/24, 2001:db8::/32"}),
         help_text="Optional: only these addresses or ranges may use the key (comma or newline separated).",

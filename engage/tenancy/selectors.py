@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from engage import clock
 from engage.accounts.models import User
@@ -35,7 +35,11 @@ class Access:
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
     """The user's memberships, most recently used tenant first."""
-    return Membership.objects.filter(user=user).select_related("tenant").order_by("-last_used_at", "tenant__name")
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("tenant")
+        .order_by(F("last_used_at").desc(nulls_last=True), "tenant__name")
+    )
 
 
 def tenant_access_for_user(*, user: User, tenant_id: str) -> Access:

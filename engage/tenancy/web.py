@@ -44,9 +44,15 @@ class TenantView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def _remember_tenant(self) -> None:
+        # Write when the user moves to another tenant (the landing page follows them) and otherwise
+        # at most every five minutes: last-used is a hint, not worth a write per request.
         membership = self.access.membership
-        if membership is not None and cache.add(f"membership-used:{membership.pk}", 1, 300):
+        if membership is None:
+            return
+        key = f"tenant-in-use:{membership.user_id}"
+        if cache.get(key) != membership.pk:
             Membership.objects.filter(pk=membership.pk).update(last_used_at=clock.now())
+            cache.set(key, membership.pk, 300)
 
     @property
     def actor(self) -> Any:

