@@ -104,17 +104,26 @@ def key_client(db: Any) -> Callable[..., tuple[APIClient, ApiKey]]:
     return make
 
 
-def _worker_env() -> dict[str, str]:
+def _worker_env(mail_dir: Path) -> dict[str, str]:
     db = settings.DATABASES["default"]
     url = f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env = dict(os.environ, DATABASE_URL=url, PYTHONUNBUFFERED="1")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    # Mail the worker sends lands in files that tests can read (see `worker_mail_dir`).
+    env["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+    env["EMAIL_FILE_PATH"] = str(mail_dir)
     return env
 
 
 @pytest.fixture(scope="session")
+def worker_mail_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder where the Celery worker's file-based email backend writes every message it sends."""
+    return tmp_path_factory.mktemp("worker-mail")
+
+
+@pytest.fixture(scope="session")
 def celery_worker(
-    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory, worker_mail_dir: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
     """A real Celery worker process on the test database and the test Redis, serving all four queues."""
     log = tmp_path_factory.mktemp("worker") / "worker.log"
@@ -137,7 +146,7 @@ def celery_worker(
                 "--without-mingle",
             ],
             cwd=ROOT,
-            env=_worker_env(),
+            env=_worker_env(worker_mail_dir),
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework import permissions, serializers, viewsets
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.request import Request
 
 from engage.tenancy.models import ApiKey, Capability, Tenant
@@ -20,10 +21,26 @@ def resolve_access(request: Request, tenant_id: str) -> Access:
     return tenant_access_for_user(user=request.user, tenant_id=tenant_id)  # type: ignore[arg-type]
 
 
+class Metadata(SimpleMetadata):
+    """OPTIONS answers that never fail: what a view cannot describe (hand-shaped JSON) is left out."""
+
+    def determine_actions(self, request: Request, view: Any) -> dict[str, Any]:
+        try:
+            return dict(super().determine_actions(request, view))
+        except AssertionError:  # DRF's own config checks: no serializer_class, or no lookup kwarg (a singleton)
+            return {}
+
+    def get_serializer_info(self, serializer: serializers.BaseSerializer) -> dict[str, Any]:
+        if not hasattr(serializer, "fields"):
+            return {}
+        return dict(super().get_serializer_info(serializer))
+
+
 class TenantViewSet(viewsets.GenericViewSet):
     """Resolves `tenant_id` once, checks the caller's capability for the action, scopes every query."""
 
     permission_classes = [permissions.IsAuthenticated]
+    metadata_class = Metadata
     read_capability: str = Capability.VIEW
     write_capability: str = Capability.EDIT
     action_capabilities: dict[str, str] = {}

@@ -23,7 +23,10 @@ def in_networks(ip: str, cidrs: Iterable[str]) -> bool:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return False
-    return any(address in net for net in _networks(tuple(cidrs)))
+    candidates: tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, ...] = (address,)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        candidates += (address.ipv4_mapped,)  # a dual-stack listener reports IPv4 peers as ::ffff:a.b.c.d
+    return any(a in net for net in _networks(tuple(cidrs)) for a in candidates)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -34,9 +37,19 @@ def client_ip(request: HttpRequest) -> str:
         return peer
     hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
     for hop in reversed(hops):
+        if not _is_ip(hop):
+            return peer  # a proxy that forwards garbage is not believed
         if not in_networks(hop, trusted):
             return hop
     return hops[0] if hops else peer
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def normalize_cidrs(values: Iterable[str]) -> list[str]:
