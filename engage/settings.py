@@ -287,6 +287,10 @@ SPECTACULAR_SETTINGS = {
 # Tests move time for web, workers and beat together through an offset kept in Redis.
 ENGAGE_TEST_CLOCK = env_bool("ENGAGE_TEST_CLOCK", False)
 
+# Event-stream webhooks and AWS endpoint URLs may point into private networks (loopback, RFC 1918, link-local
+# such as the instance metadata service) only when the operator allows it: tenants must not reach Engage's own.
+EVENT_STREAMS_ALLOW_PRIVATE_NETWORKS = env_bool("EVENT_STREAMS_ALLOW_PRIVATE_NETWORKS", EMBEDDED)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -12,6 +12,7 @@ os.environ.setdefault("REDIS_URL", os.environ.get("TEST_REDIS_URL", "redis://127
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789")
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dGVzdC1maWVsZC1lbmNyeXB0aW9uLWtleS0wMTIzNDU=")
 os.environ.setdefault("ENGAGE_TEST_CLOCK", "1")
+os.environ.setdefault("EVENT_STREAMS_ALLOW_PRIVATE_NETWORKS", "1")  # local receivers and moto servers
 os.environ.setdefault("ENGAGE_VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
 os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"

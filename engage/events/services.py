@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from django.db import connection, transaction
 
 from engage.events.models import Event
+from engage.events.streams.watermark import transaction_id_assign
 from engage.tenancy.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -89,11 +90,14 @@ def events_record(
     for event in events:
         event.tenant = tenant
     created = list(events)
-    if connection.vendor == "postgresql" and not need_ids:
-        if created:
-            _copy(created)
-    else:
-        created = Event.objects.bulk_create(created, batch_size=batch_size)
+    with transaction.atomic(savepoint=False):
+        # Before the rows take ids, so that the event-stream export never skips them (streams/watermark.py).
+        transaction_id_assign()
+        if connection.vendor == "postgresql" and not need_ids:
+            if created:
+                _copy(created)
+        else:
+            created = Event.objects.bulk_create(created, batch_size=batch_size)
     if _handlers and created:
         transaction.on_commit(lambda: triggers_dispatch(tenant=tenant, events=created))
     return created

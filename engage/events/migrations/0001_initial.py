@@ -5,35 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tenancy', '0001_initial'),
+        ("tenancy", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('event_type', models.CharField(max_length=256)),
-                ('endpoint_id', models.CharField(blank=True, max_length=256)),
-                ('user_id', models.CharField(blank=True, max_length=256)),
-                ('client_event_id', models.CharField(blank=True, help_text='the key of the event in PutEvents', max_length=256)),
-                ('timestamp', models.DateTimeField(help_text='when it happened, as the client says')),
-                ('arrival', models.DateTimeField(help_text='when Engage received it')),
-                ('attributes', models.JSONField(blank=True, default=dict)),
-                ('metrics', models.JSONField(blank=True, default=dict)),
-                ('session', models.JSONField(blank=True, null=True)),
-                ('client', models.JSONField(blank=True, default=dict, help_text='AppPackageName, AppTitle, AppVersionCode, SDK')),
-                ('campaign_id', models.CharField(blank=True, max_length=64)),
-                ('journey_id', models.CharField(blank=True, max_length=64)),
-                ('delivery_id', models.BigIntegerField(blank=True, null=True)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("event_type", models.CharField(max_length=256)),
+                ("endpoint_id", models.CharField(blank=True, max_length=256)),
+                ("user_id", models.CharField(blank=True, max_length=256)),
+                (
+                    "client_event_id",
+                    models.CharField(blank=True, help_text="the key of the event in PutEvents", max_length=256),
+                ),
+                ("timestamp", models.DateTimeField(help_text="when it happened, as the client says")),
+                ("arrival", models.DateTimeField(help_text="when Engage received it")),
+                ("attributes", models.JSONField(blank=True, default=dict)),
+                ("metrics", models.JSONField(blank=True, default=dict)),
+                ("session", models.JSONField(blank=True, null=True)),
+                (
+                    "client",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="AppPackageName, AppTitle, AppVersionCode, SDK"
+                    ),
+                ),
+                ("campaign_id", models.CharField(blank=True, max_length=64)),
+                ("journey_id", models.CharField(blank=True, max_length=64)),
+                ("delivery_id", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.tenant"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['tenant', 'event_type', 'arrival'], name='event_type_arrival'), models.Index(fields=['tenant', 'endpoint_id', 'arrival'], name='event_endpoint_arrival'), models.Index(fields=['tenant', 'user_id', 'arrival'], name='event_user_arrival')],
+                "indexes": [
+                    models.Index(fields=["tenant", "event_type", "arrival"], name="event_type_arrival"),
+                    models.Index(fields=["tenant", "endpoint_id", "arrival"], name="event_endpoint_arrival"),
+                    models.Index(fields=["tenant", "user_id", "arrival"], name="event_user_arrival"),
+                ],
             },
         ),
     ]
