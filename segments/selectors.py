@@ -52,30 +52,29 @@ class KeysetPage:
         return bool(self.next_cursor or self.previous_cursor)
 
 
-def endpoints_browse(
-    *,
-    tenant: Tenant,
-    q: str | None = None,
-    channel_type: str | None = None,
-    status: str | None = None,
-    after: str | None = None,
-    before: str | None = None,
-    size: int = 50,
-) -> KeysetPage:
-    """A page of endpoints in endpoint-id order, walked by keyset on the (tenant, endpoint_id) index."""
+def endpoints_filter(
+    *, tenant: Tenant, q: str | None = None, channel_type: str | None = None, status: str | None = None
+) -> QuerySet[Endpoint]:
+    """endpoints_search plus the console's status filter: ACTIVE, INACTIVE or OPTED_OUT (OptOut ALL)."""
     queryset = endpoints_search(tenant=tenant, q=q, channel_type=channel_type)
     if status in Endpoint.Status.values:
         queryset = queryset.filter(endpoint_status=status)
     elif status == "OPTED_OUT":
         queryset = queryset.filter(opt_out=Endpoint.OptOut.ALL)
+    return queryset
+
+
+def endpoints_keyset(
+    queryset: QuerySet[Endpoint], *, after: str | None = None, before: str | None = None, size: int = 50
+) -> KeysetPage:
+    """A page of endpoints in endpoint-id order, walked by keyset on the (tenant, endpoint_id) index."""
     if before is not None:
         rows = list(queryset.filter(endpoint_id__lt=before).order_by("-endpoint_id")[: size + 1])
         items = rows[:size][::-1]
-        more_before = len(rows) > size
         return KeysetPage(
             items,
-            next_cursor=items[-1].endpoint_id if items else None,
-            previous_cursor=items[0].endpoint_id if items and more_before else None,
+            next_cursor=items[-1].endpoint_id if items else before,
+            previous_cursor=items[0].endpoint_id if len(rows) > size else None,
         )
     if after is not None:
         queryset = queryset.filter(endpoint_id__gt=after)
@@ -84,7 +83,7 @@ def endpoints_browse(
     return KeysetPage(
         items,
         next_cursor=items[-1].endpoint_id if len(rows) > size else None,
-        previous_cursor=items[0].endpoint_id if items and after is not None else None,
+        previous_cursor=(items[0].endpoint_id if items else after) if after is not None else None,
     )
 
 
@@ -123,6 +122,15 @@ def user_recent_events(*, tenant: Tenant, user_id: str, endpoint_ids: list[str],
     return sorted(found.values(), key=lambda e: (e.arrival, e.pk), reverse=True)[:limit]
 
 
+def _events_by_id(tenant: Tenant) -> QuerySet[Event]:
+    """The tenant's events, newest id first, on the (tenant, id) index.
+
+    Written as a range and ordered by the tenant too: with `tenant_id = X` PostgreSQL drops the constant from
+    the sort and walks the primary key backwards, wading through every newer event of other tenants first.
+    """
+    return Event.objects.filter(tenant_id__gte=tenant.pk, tenant_id__lte=tenant.pk).order_by("-tenant_id", "-id")
+
+
 def events_stream(
     *,
     tenant: Tenant,
@@ -133,12 +141,18 @@ def events_stream(
     before: Event | None = None,
     limit: int = 50,
 ) -> list[Event]:
-    """Recent events, newest first. Unfiltered walks the primary key; a filter walks its (tenant, x, arrival) index.
+    """Recent events, newest first. Unfiltered walks (tenant, id); a filter walks its (tenant, x, arrival) index.
 
     `after_id` gives only events stored after that one (live updates); `before` continues below an event.
     """
+    if not (event_type or endpoint_id or user_id):
+        queryset = _events_by_id(tenant)
+        if after_id is not None:
+            queryset = queryset.filter(id__gt=after_id)
+        elif before is not None:
+            queryset = queryset.filter(id__lt=before.pk)
+        return list(queryset[:limit])
     queryset = Event.objects.for_tenant(tenant)
-    filtered = bool(event_type or endpoint_id or user_id)
     if event_type:
         queryset = queryset.filter(event_type=event_type)
     if endpoint_id:
@@ -147,13 +161,14 @@ def events_stream(
         queryset = queryset.filter(user_id=user_id)
     if after_id is not None:
         return list(queryset.filter(id__gt=after_id).order_by("-id")[:limit])
-    if not filtered:
-        if before is not None:
-            queryset = queryset.filter(id__lt=before.pk)
-        return list(queryset.order_by("-id")[:limit])
     if before is not None:
         queryset = queryset.filter(Q(arrival__lt=before.arrival) | Q(arrival=before.arrival, id__lt=before.pk))
     return list(queryset.order_by("-arrival", "-id")[:limit])
+
+
+def events_latest_id(*, tenant: Tenant) -> int:
+    """The id of the tenant's newest event (0 when there is none): where a live stream starts."""
+    return _events_by_id(tenant).values_list("id", flat=True).first() or 0
 
 
 def event_for_tenant(*, tenant: Tenant, event_id: int) -> Event | None:

@@ -26,7 +26,7 @@ from segments.services.ingest import events_ingest
 MAX_BATCH = 100
 
 
-class EndpointSerializer(serializers.BaseSerializer):
+class EndpointSerializer(serializers.Serializer):
     """Pinpoint's EndpointResponse."""
 
     def to_representation(self, instance: Endpoint) -> dict[str, Any]:

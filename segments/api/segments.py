@@ -31,7 +31,7 @@ from segments.services.segments import audience_guard_set, segment_copy, segment
 MAX_MEMBERS_PAGE = 10_000
 
 
-class SegmentSerializer(serializers.BaseSerializer):
+class SegmentSerializer(serializers.Serializer):
     def to_representation(self, instance: Segment) -> dict[str, Any]:
         return segment_to_pinpoint(instance, application_id=self.context["tenant"].public_id)
 

@@ -224,11 +224,12 @@ def endpoint_upsert(*, tenant: Tenant, endpoint_id: str, data: Any, request_id: 
 
 
 @transaction.atomic
-def endpoint_delete(*, tenant: Tenant, endpoint_id: str, by: Actor) -> Endpoint:
-    """Delete one endpoint (its events stay: they are the tenant's history)."""
+def endpoint_delete(*, tenant: Tenant, endpoint_id: str, by: Actor, ip: str | None = None) -> Endpoint:
+    """Delete one endpoint (its events stay: they are the tenant's history); deletions are audited."""
     endpoint = Endpoint.objects.for_tenant(tenant).filter(endpoint_id=endpoint_id).first()
     if endpoint is None:
         raise NotFound(f"endpoint {endpoint_id} not found")
+    audit(tenant=tenant, actor=by, action="endpoint.delete", target=endpoint, data={"endpoint_id": endpoint_id}, ip=ip)
     endpoint.delete()
     return endpoint
 
