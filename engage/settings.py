@@ -275,10 +275,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {"ApiKey": {"type": "http", "scheme": "bearer", "bearerFormat": "<key id>:<secret>"}}
+    "ENUM_NAME_OVERRIDES": {
+        "MemberRoleEnum": "engage.tenancy.models.Role",
+        "ApiKeyRoleEnum": "engage.tenancy.models.TENANT_KEY_ROLES",
     },
-    "SECURITY": [{"ApiKey": []}],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

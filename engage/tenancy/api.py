@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from engage.api.base import TenantViewSet
-from engage.tenancy.models import ApiKey, AuditLog, Capability, Membership, Role, Tenant
+from engage.tenancy.models import TENANT_KEY_ROLES, ApiKey, AuditLog, Capability, Membership, Role, Tenant
 from engage.tenancy.netaddr import client_ip
 from engage.tenancy.selectors import memberships_for_user
 from engage.tenancy.services import (
@@ -158,9 +158,7 @@ class MembershipViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMod
 class ApiKeySerializer(serializers.ModelSerializer):
     created_by = serializers.EmailField(source="created_by.email", read_only=True, default=None)
     allowed_cidrs = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=50)
-    role = serializers.ChoiceField(
-        choices=[c for c in ApiKey.Role.choices if c[0] != ApiKey.Role.OPERATOR], default=ApiKey.Role.MARKETER
-    )
+    role = serializers.ChoiceField(choices=TENANT_KEY_ROLES, default=ApiKey.Role.MARKETER)
 
     class Meta:
         model = ApiKey

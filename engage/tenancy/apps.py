@@ -7,3 +7,6 @@ class TenancyConfig(AppConfig):
     name = "engage.tenancy"
     label = "tenancy"
     verbose_name = "Tenancy"
+
+    def ready(self) -> None:
+        import engage.api.schema  # noqa: F401  (registers the OpenAPI description of API key auth)

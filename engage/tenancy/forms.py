@@ -6,7 +6,7 @@ import zoneinfo
 
 from django import forms
 
-from engage.tenancy.models import ApiKey, Role, Tenant
+from engage.tenancy.models import TENANT_KEY_ROLES, ApiKey, Role, Tenant
 from engage.tenancy.services import TENANT_SETTINGS_FIELDS
 
 _ZONES = sorted(zoneinfo.available_timezones())
@@ -44,9 +44,7 @@ class RoleForm(forms.Form):
 
 class ApiKeyForm(forms.Form):
     name = forms.CharField(max_length=100, initial="API key")
-    role = forms.ChoiceField(
-        choices=[c for c in ApiKey.Role.choices if c[0] != ApiKey.Role.OPERATOR], initial=ApiKey.Role.MARKETER
-    )
+    role = forms.ChoiceField(choices=TENANT_KEY_ROLES, initial=ApiKey.Role.MARKETER)
     allowed_cidrs = forms.CharField(
         label="Allowed addresses",
         required=False,

@@ -204,6 +204,9 @@ class ApiKey(models.Model):
         return API_KEY_CAPABILITIES[self.role]
 
 
+# The roles a tenant's own key may have (operator keys belong to no tenant).
+TENANT_KEY_ROLES = [choice for choice in ApiKey.Role.choices if choice[0] != ApiKey.Role.OPERATOR]
+
 API_KEY_CAPABILITIES: dict[str, frozenset[str]] = {
     ApiKey.Role.INGEST: frozenset({Capability.INGEST}),
     ApiKey.Role.MARKETER: frozenset({Capability.VIEW, Capability.EXPORT, Capability.INGEST, Capability.EDIT}),

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from engage.tenancy.management.cli import CLI_ACTOR, OperatorCommand, tenant_by_id
-from engage.tenancy.models import ApiKey
+from engage.tenancy.models import TENANT_KEY_ROLES, ApiKey
 from engage.tenancy.services import apikey_create, apikey_revoke
 
 
@@ -22,9 +22,7 @@ class Command(OperatorCommand):
         target.add_argument(
             "--operator", action="store_true", help="a key that belongs to no tenant and manages tenants"
         )
-        create.add_argument(
-            "--role", choices=[r for r in ApiKey.Role.values if r != ApiKey.Role.OPERATOR], default=ApiKey.Role.MARKETER
-        )
+        create.add_argument("--role", choices=[value for value, _ in TENANT_KEY_ROLES], default=ApiKey.Role.MARKETER)
         create.add_argument("--name", default="API key")
         create.add_argument(
             "--allow-ip",
