@@ -4,8 +4,8 @@ from segments.models.segment import AudienceGuard, ImportedMember, Segment, Segm
 from segments.models.suppression import SuppressedAddress
 
 __all__ = [
-    "AudienceGuard",
     "AttributeName",
+    "AudienceGuard",
     "ChannelType",
     "Endpoint",
     "ExportJob",

@@ -70,8 +70,18 @@ class Endpoint(TenantScopedModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant", "endpoint_id"], name="endpoint_unique_id")]
         indexes = [
-            models.Index(fields=["tenant", "user_id"], name="endpoint_user"),
-            models.Index(fields=["tenant", "address"], name="endpoint_address"),
+            # varchar_pattern_ops (PostgreSQL; ignored elsewhere) serves both = and the console's prefix search.
+            models.Index(
+                fields=["tenant", "user_id"], name="endpoint_user", opclasses=["int8_ops", "varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["tenant", "address"], name="endpoint_address", opclasses=["int8_ops", "varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["tenant", "endpoint_id"],
+                name="endpoint_id_prefix",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
             models.Index(fields=["tenant", "channel_type", "endpoint_status"], name="endpoint_channel"),
             models.Index(fields=["tenant", "last_active_at"], name="endpoint_recency"),
         ]
