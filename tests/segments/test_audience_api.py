@@ -13,7 +13,11 @@ def url(tenant, path: str) -> str:
 
 
 def test_it_upserts_reads_lists_and_deletes_endpoints(api, tenant) -> None:
-    r = api.put(url(tenant, "endpoints/dev-1/"), {"ChannelType": "EMAIL", "Address": "a@example.com", "User": {"UserId": "u1"}}, format="json")
+    r = api.put(
+        url(tenant, "endpoints/dev-1/"),
+        {"ChannelType": "EMAIL", "Address": "a@example.com", "User": {"UserId": "u1"}},
+        format="json",
+    )
     assert r.status_code == 200, r.json()
     assert r.json()["Id"] == "dev-1" and r.json()["ApplicationId"] == tenant.public_id
     r = api.patch(url(tenant, "endpoints/dev-1/"), {"Attributes": {"Plan": ["pro"]}}, format="json")
@@ -34,7 +38,10 @@ def test_a_bad_field_is_a_400_naming_it_and_saves_nothing(api, tenant) -> None:
 
 
 def test_batch_gives_per_item_results(api, tenant) -> None:
-    items = [{"Id": "a", "ChannelType": "SMS", "Address": "+15555550100"}, {"Id": "b", "ChannelType": "SMS", "Address": "nope"}]
+    items = [
+        {"Id": "a", "ChannelType": "SMS", "Address": "+15555550100"},
+        {"Id": "b", "ChannelType": "SMS", "Address": "nope"},
+    ]
     r = api.post(url(tenant, "endpoints/batch/"), {"Item": items}, format="json")
     assert [x["StatusCode"] for x in r.json()["Results"]] == [202, 400]
     too_many = api.post(url(tenant, "endpoints/batch/"), {"Item": [{"Id": str(i)} for i in range(101)]}, format="json")
@@ -42,8 +49,16 @@ def test_batch_gives_per_item_results(api, tenant) -> None:
 
 
 def test_put_events_answers_202_per_item_and_lists_events(api, tenant) -> None:
-    body = {"BatchItem": {"d1": {"Endpoint": {"ChannelType": "GCM", "Address": "tok"}, "Events": {
-        "e": {"EventType": "level.up", "Timestamp": "2026-11-23T01:02:03Z", "Metrics": {"level": 4}}}}}}
+    body = {
+        "BatchItem": {
+            "d1": {
+                "Endpoint": {"ChannelType": "GCM", "Address": "tok"},
+                "Events": {
+                    "e": {"EventType": "level.up", "Timestamp": "2026-11-23T01:02:03Z", "Metrics": {"level": 4}}
+                },
+            }
+        }
+    }
     r = api.post(url(tenant, "events/"), body, format="json")
     assert r.status_code == 202
     assert r.json()["Results"]["d1"]["EventsItemResponse"]["e"]["StatusCode"] == 202
@@ -59,7 +74,12 @@ def test_more_than_100_events_is_refused(api, tenant) -> None:
 
 def test_an_ingest_key_writes_but_cannot_read_or_erase(key_client, tenant) -> None:
     client, _ = key_client(tenant, ApiKey.Role.INGEST)
-    assert client.put(url(tenant, "endpoints/k/"), {"ChannelType": "GCM", "Address": "t", "User": {"UserId": "u"}}, format="json").status_code == 200
+    assert (
+        client.put(
+            url(tenant, "endpoints/k/"), {"ChannelType": "GCM", "Address": "t", "User": {"UserId": "u"}}, format="json"
+        ).status_code
+        == 200
+    )
     assert client.get(url(tenant, "endpoints/k/")).status_code == 403
     assert client.delete(url(tenant, "users/u/")).status_code == 403
 
