@@ -41,6 +41,10 @@ DEMOGRAPHIC = {
 LOCATION_TEXT = {"City": "city", "Country": "country", "PostalCode": "postal_code", "Region": "region"}
 TIMEZONE_ALIASES = {"Canada/East-Saskatchewan": "America/Regina", "US/Pacific-New": "America/Los_Angeles"}
 _ZONES = zoneinfo.available_timezones()
+# TextChoices.values rebuilds its list on every access; imports parse millions of endpoints.
+CHANNEL_TYPES = ChannelType.values
+STATUSES = Endpoint.Status.values
+OPT_OUTS = Endpoint.OptOut.values
 
 
 @dataclass
@@ -123,9 +127,12 @@ def parse_datetime_value(value: Any, path: str) -> datetime:
         parsed: datetime | None = value
     elif isinstance(value, str):
         try:
-            parsed = parse_datetime(value.strip().replace(" ", "T"))
+            parsed = datetime.fromisoformat(value)  # the fast path: every ISO 8601 form SDKs send
         except ValueError:
-            parsed = None
+            try:
+                parsed = parse_datetime(value.strip().replace(" ", "T"))
+            except ValueError:
+                parsed = None
         if parsed is None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
             parsed = datetime.fromisoformat(value.strip())
     else:
@@ -197,13 +204,13 @@ def parse_endpoint(data: Any, *, endpoint_id: str, trusted: bool = False) -> End
     write = EndpointWrite(endpoint_id=endpoint_id)
     s = write.scalars
     if "ChannelType" in data:
-        s["channel_type"] = _enum(data["ChannelType"], "ChannelType", ChannelType.values)
+        s["channel_type"] = _enum(data["ChannelType"], "ChannelType", CHANNEL_TYPES)
     if "Address" in data:
         s["address"] = _text(data["Address"], "Address", limit=1024).strip()
     if "EndpointStatus" in data:
-        s["endpoint_status"] = _enum(data["EndpointStatus"], "EndpointStatus", Endpoint.Status.values)
+        s["endpoint_status"] = _enum(data["EndpointStatus"], "EndpointStatus", STATUSES)
     if "OptOut" in data:
-        s["opt_out"] = _enum(data["OptOut"], "OptOut", Endpoint.OptOut.values)
+        s["opt_out"] = _enum(data["OptOut"], "OptOut", OPT_OUTS)
     if data.get("EffectiveDate"):
         s["effective_date"] = parse_datetime_value(data["EffectiveDate"], "EffectiveDate")
     if data.get("RequestId"):

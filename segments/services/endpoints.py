@@ -61,12 +61,17 @@ def endpoints_upsert(
             writes[index] = parse_endpoint(data, endpoint_id=endpoint_id, trusted=trusted)
         except Invalid as exc:
             results[index] = ItemResult(str(endpoint_id), 400, exc.message, field=exc.field)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         admitted = attribute_names_admit(tenant=tenant, names=set().union(*(w.names() for w in writes.values())))
         # Most updates (SDKs resend the same profile with every event batch) change nothing: read without
         # locks first, then lock and re-merge only the endpoints whose content actually changes.
         existing = _load(tenant, {w.endpoint_id for w in writes.values()}, lock=False)
-        rows = _merge_all(tenant, writes, existing, results, admitted, request_id, now, require_address)
+        for index, write in writes.items():
+            current = existing.get(write.endpoint_id)
+            if current is not None and not write.names() - admitted and not _changes(current, write):
+                results[index] = ItemResult(write.endpoint_id, 202, "Accepted", endpoint=current)
+        pending = {i: w for i, w in writes.items() if results[i] is None}
+        rows = _merge_all(tenant, pending, existing, results, admitted, request_id, now, require_address)
         changed = {eid for eid, row in rows.items() if _content(row) != _content(existing.get(eid))}
         if not changed:
             return [r for r in results if r is not None]
@@ -97,6 +102,16 @@ def _content(endpoint: Endpoint | None) -> tuple[Any, ...] | None:
     if endpoint is None:
         return None
     return tuple(getattr(endpoint, f) for f in WRITE_FIELDS if f not in _VOLATILE)
+
+
+def _changes(endpoint: Endpoint, write: EndpointWrite) -> bool:
+    """Whether applying the write would change anything but the volatile fields (cheap: no merge, no copy)."""
+    if any(getattr(endpoint, k) != v for k, v in write.scalars.items() if k not in _VOLATILE):
+        return True
+    for current, update in ((endpoint.attributes, write.attributes), (endpoint.user_attributes, write.user_attributes)):
+        if update and any(current.get(n) != v if v else n in current for n, v in update.items()):
+            return True
+    return bool(write.metrics) and any(endpoint.metrics.get(n) != v for n, v in (write.metrics or {}).items())
 
 
 def _load(tenant: Tenant, endpoint_ids: set[str], *, lock: bool) -> dict[str, Endpoint]:
