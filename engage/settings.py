@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "engage.runtime",
     "engage.events",
     "segments",
+    "templates",
     "campaigns",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("t/<str:tenant_id>/settings/event-streams/", include("engage.events.streams.urls")),
     path("t/<str:tenant_id>/campaigns/", include("campaigns.urls")),
     path("t/<str:tenant_id>/audience/", include("segments.urls")),
+    path("t/<str:tenant_id>/templates/", include("templates.urls")),
 ]
 
 handler400 = "engage.views.bad_request"

@@ -15,7 +15,9 @@ from engage.tenancy.api import (
     TenantDetailViewSet,
 )
 from segments.api.audience import EndpointViewSet, EventViewSet, UserViewSet
+from segments.api.jobs import ExportJobViewSet, ImportJobViewSet
 from segments.api.segments import AudienceGuardViewSet, SegmentViewSet
+from templates.api import TemplateViewSet
 
 router = SimpleRouter()
 router.register("campaigns", CampaignViewSet, basename="campaign")
@@ -26,14 +28,20 @@ router.register("endpoints", EndpointViewSet, basename="endpoint")
 router.register("users", UserViewSet, basename="user")
 router.register("events", EventViewSet, basename="event")
 router.register("segments", SegmentViewSet, basename="segment")
+router.register("imports", ImportJobViewSet, basename="import")
+router.register("exports", ExportJobViewSet, basename="export")
 router.register("event-streams", EventStreamViewSet, basename="event-stream")
+router.register("templates", TemplateViewSet, basename="template")
 
 tenant_detail = TenantDetailViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"})
 
 urlpatterns = [
     path("tenants/", TenantCollectionView.as_view(), name="tenant-list"),
     path("tenants/<str:tenant_id>/", tenant_detail, name="tenant-detail"),
-    path("tenants/<str:tenant_id>/audience-guard/", AudienceGuardViewSet.as_view({"get": "list", "put": "put"}),
-         name="audience-guard"),
+    path(
+        "tenants/<str:tenant_id>/audience-guard/",
+        AudienceGuardViewSet.as_view({"get": "list", "put": "put"}),
+        name="audience-guard",
+    ),
     path("tenants/<str:tenant_id>/", include(router.urls)),
 ]

@@ -36,7 +36,15 @@ def console(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name, args=[tenant_id])
         except NoReverseMatch:
             continue
-        nav.append({"label": label, "url": url, "active": request.path.startswith(url)})
+        nav.append({"label": label, "name": name, "url": url, "active": False})
+    # One item is active: the one a view names (a settings page living under another section's URL), else the
+    # longest URL the path starts with (Segments lives under /audience/, and must not light up Endpoints too).
+    named = getattr(request, "nav_active", None)
+    matches = [item for item in nav if item["name"] == named] or [
+        item for item in nav if request.path.startswith(item["url"])
+    ]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {
         "tenant": access.tenant,
         "access": access,

@@ -36,12 +36,12 @@ from segments.services.s3 import s3_parse
 T = TypeVar("T")
 
 
-def checked(field: str, check: Callable[[], T]) -> T:
-    """Run a service check; its refusal becomes a 400 on `field`."""
+def checked(check: Callable[[], T], *, field: str | None = None) -> T:
+    """Run a service check; its refusal becomes a 400 on the field being validated (or on `field`)."""
     try:
         return check()
     except Invalid as exc:
-        raise serializers.ValidationError({field: [exc.message]}) from None
+        raise serializers.ValidationError({field: [exc.message]} if field else exc.message) from None
 
 
 class ImportUploadSerializer(serializers.Serializer):
@@ -52,8 +52,10 @@ class ImportUploadSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         upload = attrs["file"]
-        checked("file", lambda: import_upload_check(upload))
-        attrs["format"] = checked("format", lambda: import_format_check(attrs.get("format"), filename=upload.name))
+        checked(lambda: import_upload_check(upload), field="file")
+        attrs["format"] = checked(
+            lambda: import_format_check(attrs.get("format"), filename=upload.name), field="format"
+        )
         return attrs
 
 
@@ -70,16 +72,16 @@ class ImportJobRequestSerializer(serializers.Serializer):
     RoleArn = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate_S3Url(self, value: str) -> str:
-        checked("S3Url", lambda: s3_parse(value, field="S3Url"))
+        checked(lambda: s3_parse(value, field="S3Url"))
         return value.strip()
 
     def validate_Format(self, value: str) -> str:
-        return checked("Format", lambda: import_format_check(value))
+        return checked(lambda: import_format_check(value))
 
     def validate_SegmentId(self, value: str) -> Any:
         if not value:
             return None
-        return checked("SegmentId", lambda: import_segment_check(tenant=self.context["tenant"], segment_id=value))
+        return checked(lambda: import_segment_check(tenant=self.context["tenant"], segment_id=value))
 
 
 class ExportJobRequestSerializer(serializers.Serializer):
@@ -92,13 +94,13 @@ class ExportJobRequestSerializer(serializers.Serializer):
 
     def validate_S3UrlPrefix(self, value: str) -> str:
         if value:
-            checked("S3UrlPrefix", lambda: s3_parse(value, field="S3UrlPrefix"))
+            checked(lambda: s3_parse(value, field="S3UrlPrefix"))
         return value.strip()
 
     def validate_SegmentId(self, value: str) -> Any:
         if not value:
             return None
-        return checked("SegmentId", lambda: import_segment_check(tenant=self.context["tenant"], segment_id=value))
+        return checked(lambda: import_segment_check(tenant=self.context["tenant"], segment_id=value))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         segment, version = attrs.get("SegmentId"), attrs.get("SegmentVersion")
@@ -140,8 +142,14 @@ class ImportJobViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMode
             form = ImportUploadSerializer(data=request.data)
             form.is_valid(raise_exception=True)
             data = form.validated_data
-            job = import_create(tenant=self.tenant, by=self.actor, format=data["format"], upload=data["file"],
-                                define_segment=data["define_segment"], segment_name=data["segment_name"])  # fmt: skip
+            job = import_create(
+                tenant=self.tenant,
+                by=self.actor,
+                format=data["format"],
+                upload=data["file"],
+                define_segment=data["define_segment"],
+                segment_name=data["segment_name"],
+            )
         else:
             body = ImportJobRequestSerializer(data=request.data, context={"tenant": self.tenant})
             body.is_valid(raise_exception=True)
@@ -164,8 +172,9 @@ class ImportJobViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMode
     def errors(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
         """Every rejected row as CSV: file, line, field, reason, row."""
         job = self.get_object()
-        response = StreamingHttpResponse(error_report_lines(job.failures.order_by("id").iterator()),
-                                         content_type="text/csv; charset=utf-8")  # fmt: skip
+        response = StreamingHttpResponse(
+            error_report_lines(job.failures.order_by("id").iterator()), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
         return response
 
@@ -183,8 +192,9 @@ class ExportJobViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMode
         body = ExportJobRequestSerializer(data=request.data, context={"tenant": self.tenant})
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        job = export_create(tenant=self.tenant, by=self.actor, segment=data["SegmentId"],
-                            s3_url_prefix=data["S3UrlPrefix"])  # fmt: skip
+        job = export_create(
+            tenant=self.tenant, by=self.actor, segment=data["SegmentId"], s3_url_prefix=data["S3UrlPrefix"]
+        )
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={(200, "application/gzip"): OpenApiTypes.BINARY})

@@ -1,4 +1,5 @@
 """GIN indexes for attribute containment filters; PostgreSQL only (SQLite segments use json_each)."""
+
 from __future__ import annotations
 
 from django.db import migrations
@@ -13,7 +14,9 @@ def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for name, column in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON segments_endpoint USING gin ({column} jsonb_path_ops)")
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON segments_endpoint USING gin ({column} jsonb_path_ops)"
+        )
 
 
 def drop(apps, schema_editor):

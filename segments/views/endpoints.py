@@ -15,6 +15,7 @@ from engage.tenancy.web import TenantView
 from segments.codec import DEMOGRAPHIC, endpoint_to_pinpoint
 from segments.forms import EndpointForm
 from segments.models import ChannelType, Endpoint
+from segments.segment_selectors import segment_choices
 from segments.selectors import (
     count_capped,
     endpoint_for_tenant,
@@ -118,6 +119,7 @@ class EndpointDetailView(EndpointMixin):
                 "location": location,
                 "events": list(endpoint_recent_events(tenant=self.tenant, endpoint=endpoint, limit=25)),
                 "can_edit": self.can(Capability.EDIT),
+                "segment_choices": segment_choices(tenant=self.tenant),
                 "tab": "endpoints",
             },
         )

@@ -1,0 +1,1 @@
+"""Message templates: one per channel, versioned, rendered with Pinpoint-compatible Handlebars."""
