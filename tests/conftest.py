@@ -121,11 +121,18 @@ def worker_mail_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("worker-mail")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker(
     django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory, worker_mail_dir: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """A real Celery worker process on the test database and the test Redis, serving all four queues."""
+    """A real Celery worker process on the test database and the test Redis, serving all four queues.
+
+    Module-scoped, with the queues purged before and after: tasks queued by other tests never reach it, and
+    nothing it leaves behind runs while later tests work.
+    """
+    from engage.celery import app
+
+    app.control.purge()
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
@@ -150,8 +157,6 @@ def celery_worker(
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    from engage.celery import app
-
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -168,6 +173,7 @@ def celery_worker(
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+    app.control.purge()
 
 
 @pytest.fixture(scope="session")

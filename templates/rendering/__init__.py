@@ -81,7 +81,7 @@ def compile_template(source: str, *, html: bool) -> CompiledTemplate:
     return _compile(source, bool(html))
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=512)
 def _compile(source: str, html: bool) -> CompiledTemplate:
     if len(source) > MAX_TEMPLATE_CHARS:
         raise Source(source).error(

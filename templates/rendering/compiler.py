@@ -11,6 +11,7 @@ from templates.rendering import nodes as n
 from templates.rendering.errors import TemplateError
 from templates.rendering.expressions import Evaluator, Reporter
 from templates.rendering.helpers.base import Helper
+from templates.rendering.parser import literal_text
 from templates.rendering.partials import PartialCall, partial_block_node, partial_node
 from templates.rendering.program import Node, ProgramRunner, make_body
 from templates.rendering.runtime import MAX_OUTPUT_BYTES, Scope, escape, js_str, too_big
@@ -55,6 +56,7 @@ class Compiler:
         self.inline_stack: list[list[tuple[str, ProgramRunner]]] = []
 
     def compile(self, root: n.Program) -> ProgramRunner:
+        """The runner for the whole template (call once)."""
         return self.program(root)
 
     def error(self, message: str, where: tuple[int, int]) -> TemplateError:
@@ -266,7 +268,7 @@ def as_path(node: n.PathExpr | n.Literal) -> n.PathExpr:
     """A literal used as a name ({{"foo"}}, {{1}}) looks up that text, as in handlebars.js."""
     if isinstance(node, n.PathExpr):
         return node
-    text = node.kind if node.kind in ("undefined", "null") else js_str(node.value)
+    text = literal_text(node)
     return n.PathExpr(False, 0, [text], text, node.line, node.column)
 
 

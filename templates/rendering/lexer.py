@@ -63,6 +63,16 @@ _MU_RULES: list[tuple[re.Pattern[str], str]] = [
     (_rx(r"\[(\\\]|[^\]])*\]"), "BRACKET_ID"),
     (_rx(r"[\s\S]"), "INVALID"),
 ]
+
+
+# One alternation in rule order: Python's re tries the alternatives left to right at the position, which is
+# jison's "first rule that matches wins"; the named group says which rule it was.
+def _alternative(i: int, pattern: str) -> str:
+    return f"(?P<r{i}>" + pattern.replace("(~)", "(?:~)").replace("(\\", "(?:\\") + ")"
+
+
+_MU = re.compile("|".join(_alternative(i, pattern.pattern) for i, (pattern, _) in enumerate(_MU_RULES)), re.ASCII)
+_MU_KINDS = {f"r{i}": kind for i, (_, kind) in enumerate(_MU_RULES)}
 _POPS = {"CLOSE_UNESCAPED", "CLOSE", "INVERSE", "COMMENT"}
 _CONTENT = _rx(r"[^\x00]*?(?=\{\{)")
 _CONTENT_REST = _rx(r"[^\x00]+")
@@ -172,10 +182,9 @@ def _raw_token(source: Source, pos: int, states: list[str], tokens: list[Token])
 
 def _mu_token(source: Source, pos: int, states: list[str], tokens: list[Token]) -> int:
     text = source.text
-    for pattern, kind in _MU_RULES:
-        m = pattern.match(text, pos)
-        if m is None:
-            continue
+    m = _MU.match(text, pos)
+    if m is not None:
+        kind = _MU_KINDS[m.lastgroup or ""]
         value = m.group()
         if kind == "SPACE":
             return m.end()
@@ -193,6 +202,9 @@ def _mu_token(source: Source, pos: int, states: list[str], tokens: list[Token]) 
         elif kind == "BRACKET_ID":
             kind, value = "ID", _BRACKET_ESCAPE.sub(r"\1", value)
         elif kind == "INVALID":
+            if "}}" not in text[pos:]:
+                opened = text.rfind("{{", 0, pos)
+                raise source.error("this {{ is never closed with }}", max(opened, 0))
             raise source.error(f"unexpected character {value!r} inside {{{{ }}}}", pos)
         tokens.append(Token(kind, value, pos, m.end()))
         return m.end()

@@ -23,12 +23,12 @@ class ExpressionParser:
 
     def __init__(self, source: Source, tokens: list[Token]) -> None:
         self.source = source
-        self.tokens = tokens
+        self.tokens = [*tokens, tokens[-1], tokens[-1]]  # EOF repeated: looking two tokens ahead is always safe
         self.pos = 0
         self.depth = 0
 
     def peek(self, ahead: int = 0) -> Token:
-        return self.tokens[min(self.pos + ahead, len(self.tokens) - 1)]
+        return self.tokens[self.pos + ahead]
 
     def next(self) -> Token:
         token = self.tokens[self.pos]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from templates.rendering import nodes as n
 from templates.rendering.lexer import Source, Token, tokenize
 from templates.rendering.parse_expressions import ExpressionParser
+from templates.rendering.runtime import js_str
 
 _PROGRAM_END = {"OPEN_ENDBLOCK", "INVERSE", "OPEN_INVERSE_CHAIN", "EOF"}
 
@@ -49,8 +50,6 @@ def original_text(node: n.PathExpr | n.Literal | n.SubExpr) -> str:
 
 def literal_text(node: n.Literal) -> str:
     """String(literal.original), which is what a literal used as a mustache's name looks up."""
-    from templates.rendering.runtime import js_str
-
     if node.kind in ("undefined", "null"):
         return node.kind
     return js_str(node.value)

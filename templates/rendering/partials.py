@@ -10,7 +10,16 @@ from typing import Any
 from templates.rendering.errors import RenderLimitExceeded, TemplateError
 from templates.rendering.expressions import Evaluator
 from templates.rendering.program import InlinePartial, Node, ProgramRunner
-from templates.rendering.runtime import MAX_PARTIAL_DEPTH, Scope, State, js_str, new_frame, too_slow
+from templates.rendering.runtime import (
+    MAX_OUTPUT_BYTES,
+    MAX_PARTIAL_DEPTH,
+    Scope,
+    State,
+    js_str,
+    new_frame,
+    too_big,
+    too_slow,
+)
 
 PartialFn = Callable[[Any, dict[str, Any], State], str]
 
@@ -83,7 +92,12 @@ def partial_node(call: PartialCall, indent: str) -> Node:
         if partial is None:
             raise call.missing(name)
         out = call.invoke(partial, call.context_of(sc), sc.data, st)
-        return _indent(out, indent) if indent else out
+        if not indent:
+            return out
+        st.size += len(indent) * (out.count("\n") + 1)
+        if st.size > MAX_OUTPUT_BYTES:
+            raise too_big()
+        return _indent(out, indent)
 
     return node
 

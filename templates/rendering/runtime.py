@@ -131,7 +131,10 @@ def js_str(value: Any) -> str:
     if cls is int or cls is float:
         return js_number(value)
     if cls is list or cls is tuple:
-        return ",".join(js_str(item) for item in value)
+        try:
+            return ",".join(value)  # the common case: an attribute, a list of strings
+        except TypeError:
+            return ",".join(js_str(item) for item in value)
     if isinstance(value, dict):
         return "[object Object]"
     if isinstance(value, str):

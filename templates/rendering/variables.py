@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from templates.rendering import nodes as n
-from templates.rendering.runtime import JS_SPACE, is_index
+from templates.rendering.runtime import JS_SPACE, is_index, js_str
 
 _PLAIN = re.compile(rf"[^{JS_SPACE}!\"#%-,\.\/;->@\[-\^`\{{-~]+")
 _RESERVED = frozenset({"this", "true", "false", "null", "undefined"})
@@ -76,6 +76,8 @@ class StaticScope:
             self.levels = saved
 
     def block_param(self, name: str) -> tuple[int, int] | None:
+        if not self.block_params:
+            return None
         for depth, (names, _) in enumerate(reversed(self.block_params)):
             if name in names:
                 return depth, names.index(name)
@@ -114,33 +116,34 @@ class Usage:
 
 
 def scan(program: n.Program) -> Usage:
+    """What the whole template uses (so runs skip the bookkeeping for ../ and @data when nothing needs it)."""
     usage = Usage()
-    _scan(program, usage)
+    stack: list[Any] = [program]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, n.PathExpr):
+            usage.depths = usage.depths or node.depth > 0
+            usage.data = usage.data or node.data
+        elif isinstance(node, n.Program):
+            stack.extend(node.body)
+        elif isinstance(node, (n.Mustache, n.SubExpr)):
+            stack.append(node.path)
+            _expressions(stack, node.params, node.hash)
+        elif isinstance(node, n.Block):
+            stack.append(node.path)
+            _expressions(stack, node.params, node.hash)
+            stack.extend(program for program in (node.program, node.inverse) if program is not None)
+            if node.decorator and node.params and isinstance(node.params[0], n.Literal):
+                usage.inline_names.add(js_str(node.params[0].value))
+        elif isinstance(node, (n.Partial, n.PartialBlock)):
+            stack.append(node.name)
+            _expressions(stack, node.params, node.hash)
+            if isinstance(node, n.PartialBlock):
+                usage.data = True
+                stack.append(node.program)
     return usage
 
 
-def _scan(node: Any, usage: Usage) -> None:
-    if isinstance(node, n.PathExpr):
-        usage.depths = usage.depths or node.depth > 0
-        usage.data = usage.data or node.data
-        return
-    if isinstance(node, (n.Literal, n.Content, n.Comment, n.Strip)) or node is None:
-        return
-    if isinstance(node, n.PartialBlock):
-        usage.data = True
-    if isinstance(node, n.Partial) and isinstance(node.name, n.PathExpr) and node.name.data:
-        usage.data = True
-    if isinstance(node, n.Block) and node.decorator and node.params and isinstance(node.params[0], n.Literal):
-        from templates.rendering.runtime import js_str
-
-        usage.inline_names.add(js_str(node.params[0].value))
-    if isinstance(node, list):
-        for item in node:
-            _scan(item, usage)
-        return
-    if isinstance(node, tuple):
-        for item in node:
-            _scan(item, usage)
-        return
-    for name in getattr(node, "__slots__", ()):
-        _scan(getattr(node, name), usage)
+def _expressions(stack: list[Any], params: list[n.Expr], pairs: list[tuple[str, n.Expr]] | None) -> None:
+    stack.extend(params)
+    stack.extend(value for _, value in pairs or ())

@@ -143,7 +143,11 @@ CASES: list[Case] = [
     Case("long comment with mustaches", "a{{!-- {{x}} and }} inside --}}b", {"x": 1}),
     Case("tilde comment", "a  {{~! note ~}}  b", {}),
     # partials
-    Case("inline partial", '{{#*inline "name"}}{{User.UserAttributes.FirstName}}{{/inline}}Hi {{> name}}!', ENDPOINT),
+    Case(
+        "inline partial",
+        '{{#*inline "fullName"}}{{User.UserAttributes.FirstName}}{{/inline}}Hi {{> fullName}}!',
+        ENDPOINT,
+    ),
     Case("inline partial defined after use", '{{> sig}}{{#*inline "sig"}}-- {{Address}}{{/inline}}', ENDPOINT),
     Case(
         "partial with context and hash",
@@ -178,7 +182,9 @@ CASES: list[Case] = [
     Case("unicode text", "{{greeting}}, {{name}} ✓ — ünïcödé", {"greeting": "Olá", "name": "Zoë 😀"}),
     Case(
         "email body",
-        "<html><body>\n<p>Hi {{User.UserAttributes.FirstName}},</p>\n{{#if Attributes.Plan}}\n<p>Your plan: {{Attributes.Plan}}</p>\n{{/if}}\n<ul>\n{{#each Attributes.Interests}}\n  <li>{{@index}}. {{this}}</li>\n{{/each}}\n</ul>\n</body></html>\n",
+        "<html><body>\n<p>Hi {{User.UserAttributes.FirstName}},</p>\n{{#if Attributes.Plan}}\n"
+        "<p>Your plan: {{Attributes.Plan}}</p>\n{{/if}}\n<ul>\n{{#each Attributes.Interests}}\n"
+        "  <li>{{@index}}. {{this}}</li>\n{{/each}}\n</ul>\n</body></html>\n",
         ENDPOINT,
     ),
 ]

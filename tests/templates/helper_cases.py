@@ -77,7 +77,8 @@ CASES: list[HelperCase] = [
     ),
     C(
         "if",
-        "{{#if User.UserAttributes.FirstName.[0]}}Hello {{User.UserAttributes.FirstName.[0]}},{{else}}Hello Customer,{{/if}}",
+        "{{#if User.UserAttributes.FirstName.[0]}}Hello {{User.UserAttributes.FirstName.[0]}},"
+        "{{else}}Hello Customer,{{/if}}",
         "Hello Ann,",
         U,
         documented=True,
@@ -402,7 +403,13 @@ CASES: list[HelperCase] = [
         "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e",
     ),
     C("sha512", "{{#with u}}{{sha512 id}}{{/with}}", Match(r"[0-9a-f]{128}"), {"u": {"id": "x"}}),
-    C("sha512", "{{sha512 1}}", Match("4dff4ea340f0a823f15d3f4f01ab62eae0e5da579ccb851f8db9dfe84c58b2b37b89903a740e1ee172da793a6e79d560e5f7f9bd058a12a280433ed6fa46510a")),
+    C(
+        "sha512",
+        "{{sha512 1}}",
+        Match(
+            "4dff4ea340f0a823f15d3f4f01ab62eae0e5da579ccb851f8db9dfe84c58b2b37b89903a740e1ee172da793a6e79d560e5f7f9bd058a12a280433ed6fa46510a"
+        ),
+    ),
     # subtract
     C("subtract", "{{subtract 5 2.3}}", "2.7", documented=True),
     C("subtract", "{{subtract 0.3 0.1}}", "0.2"),

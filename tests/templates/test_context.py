@@ -75,11 +75,14 @@ def test_defaults_apply_only_where_the_value_is_missing() -> None:
         "Demographic.Timezone": "UTC",
     }
     context = personalization_context(ENDPOINT, application_id="app", defaults=defaults)
-    assert render(
-        "{{User.UserAttributes.FirstName}} {{User.UserAttributes.[Last Name].[0]}} {{Attributes.Plan.[0]}} "
-        "{{Location.PostalCode}} {{Demographic.Timezone}}",
-        context,
-    ) == "Ann Customer gold 75001 Europe/Paris"
+    assert (
+        render(
+            "{{User.UserAttributes.FirstName}} {{User.UserAttributes.[Last Name].[0]}} {{Attributes.Plan.[0]}} "
+            "{{Location.PostalCode}} {{Demographic.Timezone}}",
+            context,
+        )
+        == "Ann Customer gold 75001 Europe/Paris"
+    )
     empty = personalization_context({"Id": "e"}, application_id="app", defaults=defaults)
     assert render("Hi {{User.UserAttributes.FirstName.[0]}}", empty) == "Hi there"
 
@@ -92,7 +95,11 @@ def test_it_does_not_change_the_endpoint_it_was_given() -> None:
 
 def test_it_turns_other_values_into_json() -> None:
     context = personalization_context(
-        {"Id": "e", "Attributes": {"When": datetime(2024, 5, 1, 9, 30, tzinfo=UTC)}, "Metrics": {"Spend": Decimal("9.50")}},
+        {
+            "Id": "e",
+            "Attributes": {"When": datetime(2024, 5, 1, 9, 30, tzinfo=UTC)},
+            "Metrics": {"Spend": Decimal("9.50")},
+        },
         application_id="app",
     )
     assert context["Attributes"]["When"] == "2024-05-01T09:30:00Z"

@@ -10,14 +10,14 @@ from templates.rendering import PINPOINT_HELPERS, TemplateError, compile_templat
 from tests.templates.helper_cases import CASES, Fails, HelperCase, Match
 
 # Inventory §6.5: built-in each/if, the conditional, string, and math & encoding helpers (if appears twice).
-DOCUMENTED_HELPERS = """
-each if
-and eq gt gte if lt lte neq not or
-abbreviate capitalize capitalizeFirst center cut dateFormat inflect join ljust lower now ordinalize replace rjust
-slugify stripTags substring upper yesno
-add ceiling decode64 divide encode64 floor md5 modulo multiply round sha256 sha512 subtract uuid
-""".split()
-
+DOCUMENTED_HELPERS = [
+    *("each", "if"),
+    *("and", "eq", "gt", "gte", "if", "lt", "lte", "neq", "not", "or"),
+    *("abbreviate", "capitalize", "capitalizeFirst", "center", "cut", "dateFormat", "inflect", "join", "ljust"),
+    *("lower", "now", "ordinalize", "replace", "rjust", "slugify", "stripTags", "substring", "upper", "yesno"),
+    *("add", "ceiling", "decode64", "divide", "encode64", "floor", "md5", "modulo", "multiply", "round"),
+    *("sha256", "sha512", "subtract", "uuid"),
+]
 
 
 def test_there_are_44_helpers_and_the_engine_has_them_all() -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from templates.rendering.errors import TemplateError
-from templates.rendering.runtime import JS_SPACE_CHARS, js_number, js_str
+from templates.rendering.runtime import JS_SPACE_CHARS, is_empty, js_falsy, js_number, js_str
 
 Args = list[Any]
 Hash = dict[str, Any]
@@ -60,12 +60,9 @@ def format_decimal(number: Decimal) -> str:
     """A decimal the way Pinpoint printed math results: plain digits, no trailing zeros, no exponent."""
     if number == 0:
         return "0"
-    text_form = format(number.normalize(), "f")
-    return text_form
+    return format(number.normalize(), "f")
 
 
 def truthy(value: Any) -> bool:
     """Handlebars truthiness (the {{#if}} rule): false, null, "", 0 and [] are false."""
-    from templates.rendering.runtime import is_empty, js_falsy
-
     return not (js_falsy(value) or is_empty(value))

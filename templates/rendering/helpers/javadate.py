@@ -120,7 +120,7 @@ def _field(letter: str, count: int, moment: datetime, locale: Locale) -> str:
         "S": moment.microsecond // 1000,
     }
     if letter in "wW":
-        week_year, week, week_of_month = _week_fields(moment.date(), locale)
+        _, week, week_of_month = _week_fields(moment.date(), locale)
         return num(week if letter == "w" else week_of_month)
     return num(values[letter])
 

@@ -111,6 +111,7 @@ def _join(args: Args, hash_: Hash) -> str:
     if js_falsy(first):
         return ""
     values = first if isinstance(first, (list, tuple)) and len(args) == 2 else args[:-1]
+    _bounded(len(separator) * max(len(values) - 1, 0), "join")
     joined = separator.join(js_str(value) for value in values)
     return text(hash_.get("prefix", "")) + joined + text(hash_.get("suffix", ""))
 
