@@ -26,6 +26,7 @@ MAX_VALUES = 100
 MAX_VALUE_LENGTH = 100
 MAX_GROUPS = 2
 MAX_EVENT_DAYS = 366
+MAX_EVENT_COUNT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,8 @@ def _values(value: Any, path: str, counter: _Counter) -> tuple[str, ...]:
 
 
 def _number(value: Any, path: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise Invalid(f"{path} must be a number", field=path)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not abs(value) <= 1e300:  # NaN, ∞, 10**400
+        raise Invalid(f"{path} must be a finite number", field=path)
     return float(value)
 
 
@@ -187,8 +188,8 @@ def _event_dim(value: Any, path: str, counter: _Counter) -> EventDim:
         raise Invalid(f"{path}.EventType is required", field=f"{path}.EventType")
     operator = _choice(data.get("Operator", "AT_LEAST"), f"{path}.Operator", EVENT_OPERATORS)
     count = data.get("Count", 1)
-    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-        raise Invalid(f"{path}.Count must be a whole number ≥ 0", field=f"{path}.Count")
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_EVENT_COUNT:
+        raise Invalid(f"{path}.Count must be a whole number 0–{MAX_EVENT_COUNT:,}", field=f"{path}.Count")
     days = data.get("WithinDays", 30)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EVENT_DAYS:
         raise Invalid(f"{path}.WithinDays must be 1–{MAX_EVENT_DAYS}", field=f"{path}.WithinDays")
@@ -276,9 +277,18 @@ def _group(value: Any, path: str, counter: _Counter) -> Group:
     )
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    return any(_has_nul(k) or _has_nul(v) for k, v in items)
+
+
 def parse_definition(data: Any) -> Definition:
     """Parse the Dimensions / SegmentGroups of a WriteSegmentRequest (an empty one selects every endpoint)."""
     data = _obj(data, "body")
+    if _has_nul(data):  # PostgreSQL text holds no NUL: refuse it here rather than fail in SQL
+        raise Invalid("a name or value holds a NUL character (\\u0000)", field="body")
     counter = _Counter()
     groups_data = data.get("SegmentGroups")
     if groups_data:

@@ -86,7 +86,7 @@ def event_type_suggestions(*, tenant: Tenant, using: str = "default") -> list[st
 
 
 def _json_path(name: str) -> str:
-    return '$."' + name.replace('"', '\\"') + '"'
+    return '$."' + name + '"'
 
 
 def value_suggestions(*, tenant: Tenant, field: str, name: str = "", using: str = "default") -> list[tuple[str, int]]:
@@ -97,8 +97,9 @@ def value_suggestions(*, tenant: Tenant, field: str, name: str = "", using: str 
     vendor = connections[using].vendor
     if field in VALUE_COLUMNS:
         sql = _COLUMN_SQL.format(column=VALUE_COLUMNS[field])
-        params: list[object] = [tenant.pk, SUGGESTION_SAMPLE, SUGGESTION_LIMIT]
-    elif field in LIST_COLUMNS and name and vendor in _LIST_SQL:
+        params: list[str | int] = [tenant.pk, SUGGESTION_SAMPLE, SUGGESTION_LIMIT]
+    elif field in LIST_COLUMNS and name and vendor in _LIST_SQL and not (vendor == "sqlite" and '"' in name):
+        # (SQLite's JSON paths cannot quote a name holding a double quote: no suggestions rather than an error.)
         sql = _LIST_SQL[vendor].format(column=LIST_COLUMNS[field])
         params = (
             [name, tenant.pk, SUGGESTION_SAMPLE, SUGGESTION_LIMIT]

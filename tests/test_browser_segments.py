@@ -10,13 +10,13 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from engage.tenancy.models import AuditLog, Role, Tenant
-from segments.models import AudienceGuard, Segment
+from segments.models import AudienceGuard, Endpoint, ImportedMember, Segment
 from segments.services.endpoints import endpoints_upsert
 from segments.services.segments import segment_create
 from tests.factories import PASSWORD, MembershipFactory, TenantFactory, UserFactory
@@ -24,7 +24,7 @@ from tests.factories import PASSWORD, MembershipFactory, TenantFactory, UserFact
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
-VIEWPORT = {"width": 1280, "height": 800}
+VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 
 # Every kind of criterion the visual editor shows, in two groups: what a Pinpoint user might paste.
 FULL = {
@@ -37,7 +37,9 @@ FULL = {
                 "Dimensions": [
                     {
                         "Attributes": {"Plan": {"AttributeType": "INCLUSIVE", "Values": ["pro", "team"]}},
-                        "UserAttributes": {"Joined": {"AttributeType": "BETWEEN", "Values": ["2025-01-01", "2025-12-31"]}},
+                        "UserAttributes": {
+                            "Joined": {"AttributeType": "BETWEEN", "Values": ["2025-01-01", "2025-12-31"]}
+                        },
                         "Metrics": {"visits": {"ComparisonOperator": "GREATER_THAN_OR_EQUAL", "Value": 3}},
                     },
                     {
@@ -78,6 +80,9 @@ FULL = {
 }
 
 
+KOREA = {"Dimensions": {"Location": {"Country": {"DimensionType": "INCLUSIVE", "Values": ["KR"]}}}}
+
+
 @pytest.fixture
 def shot(page: Page) -> Callable[..., None]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -86,7 +91,7 @@ def shot(page: Page) -> Callable[..., None]:
     def save(name: str) -> None:
         # The whole page at its full height, so the sticky save bar sits where it ends rather than over the content.
         height = page.evaluate("document.documentElement.scrollHeight")
-        page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], height)})
+        page.set_viewport_size(ViewportSize(width=VIEWPORT["width"], height=max(VIEWPORT["height"], height)))
         page.screenshot(path=str(SCREENSHOTS / f"segments-{name}.png"), full_page=True, animations="disabled")
         page.set_viewport_size(VIEWPORT)
 
@@ -95,7 +100,7 @@ def shot(page: Page) -> Callable[..., None]:
 
 @pytest.fixture
 def acme(db: Any) -> Tenant:
-    return TenantFactory(name="Acme", timezone="Asia/Seoul")
+    return cast(Tenant, TenantFactory(name="Acme", timezone="Asia/Seoul"))
 
 
 @pytest.fixture
@@ -217,10 +222,38 @@ def test_it_builds_a_segment_by_clicking_saves_it_and_explains_an_endpoint(
     expect(page.locator("#verdict-criteria li.ok")).to_contain_text("Demographic.Platform is any of [ios]")
     shot("detail")
 
+    page.get_by_role("link", name="Open endpoint →").click()
+    page.get_by_label("Segment", exact=True).select_option(label="Pro users on iOS")
+    page.locator("#segment-check").get_by_role("button", name="Explain").click()
+    expect(page.locator("#segment-check-result #verdict")).to_contain_text("kim-mail is not in “Pro users on iOS”")
+
+    imported = Segment.objects.create(
+        tenant=acme,
+        name="Newsletter list (March)",
+        kind=Segment.Kind.IMPORT,
+        import_format="CSV",
+        import_source="s3://acme-audience/newsletter/march.csv",
+        import_size=3,
+        channel_counts={"EMAIL": 3},
+    )
+    for endpoint in Endpoint.objects.filter(tenant=acme, endpoint_id__in=["jane-mail", "kim-mail", "bot-7"]):
+        ImportedMember.objects.create(segment=imported, endpoint=endpoint)
+    segment_create(tenant=acme, body={"Name": "Everyone in Korea", **KOREA}, by="tests")
     page.locator("nav.nav").get_by_role("link", name="Segments").click()
-    expect(page.locator("#segments tbody tr")).to_have_count(1)
-    expect(page.locator("#segments .est-cell")).to_contain_text("2 / 3")
+    expect(page.locator("#segments tbody tr")).to_have_count(3)
+    expect(page.locator(f"[data-segment='{segment.public_id}'] .est-cell")).to_contain_text("2 / 3")
+    expect(page.locator(f"[data-segment='{imported.public_id}'] .est-cell")).to_contain_text("3 / 3")
     shot("list")
+
+    page.get_by_role("link", name="Newsletter list (March)").click()
+    expect(page.locator("#h-import")).to_be_visible()
+    expect(page.get_by_text("s3://acme-audience/newsletter/march.csv")).to_be_visible()
+    expect(total(page)).to_have_text("3")
+    shot("imported")
+    page.get_by_role("button", name="Refine with filters").click()
+    expect(page.get_by_role("heading", name="Edit segment")).to_be_visible()
+    expect(page.locator("[data-group] .token.source")).to_contain_text("Newsletter list (March)")
+    expect(total(page)).to_have_text("3")
 
 
 def test_pinpoint_json_round_trips_through_the_visual_editor(
@@ -237,6 +270,10 @@ def test_pinpoint_json_round_trips_through_the_visual_editor(
     page.get_by_label("Definition (JSON)").fill('{"SegmentGroups": ')
     page.get_by_role("button", name="Visual").click()
     expect(page.locator("[data-json-error]")).to_contain_text("not valid JSON")
+    page.get_by_label("Name", exact=True).fill("Broken")
+    page.get_by_role("button", name="Create segment").click()  # the server refuses it and keeps the text
+    expect(page.locator("#save-error")).to_contain_text("The definition is not valid JSON")
+    expect(page.get_by_label("Definition (JSON)")).to_have_value('{"SegmentGroups": ')
     page.get_by_label("Definition (JSON)").fill(json.dumps(definition))
     page.get_by_role("button", name="Visual").click()
 
@@ -250,6 +287,7 @@ def test_pinpoint_json_round_trips_through_the_visual_editor(
 
     page.get_by_role("button", name="Edit as JSON").click()
     assert json.loads(page.get_by_label("Definition (JSON)").input_value()) == definition
+    shot("builder-json")
     page.get_by_role("button", name="Visual").click()
     page.get_by_role("button", name="Create segment").click()
     expect(page.locator(".messages")).to_contain_text("created")

@@ -28,7 +28,7 @@ def console(request: HttpRequest) -> dict[str, Any]:
     if access is None or not request.user.is_authenticated:
         return {}
     tenant_id = access.tenant.public_id
-    nav = []
+    nav: list[dict[str, Any]] = []
     for label, name, capability in NAVIGATION:
         if not access.can(capability):
             continue

@@ -84,6 +84,8 @@ class Endpoint(TenantScopedModel):
             ),
             models.Index(fields=["tenant", "channel_type", "endpoint_status"], name="endpoint_channel"),
             models.Index(fields=["tenant", "last_active_at"], name="endpoint_recency"),
+            # Keyset pages of a tenant's endpoints (segment members, campaign fan-out) walk (tenant, id).
+            models.Index(fields=["tenant", "id"], name="endpoint_tenant_id"),
         ]
 
     def __str__(self) -> str:

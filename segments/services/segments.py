@@ -1,5 +1,6 @@
 """Writes to segments: create, update (a new version each time), copy, delete (refused while in use),
 and the tenant's audience guard."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -63,8 +64,13 @@ def _tags(value: Any) -> dict[str, str]:
 def segment_create(*, tenant: Tenant, body: dict[str, Any], by: Actor) -> Segment:
     """Create a dynamic segment from a WriteSegmentRequest (Name, Dimensions or SegmentGroups, tags)."""
     definition = _checked_definition(tenant, body)
-    segment = Segment.objects.create(tenant=tenant, name=_name(body.get("Name")), kind=Segment.Kind.DIMENSIONAL,
-                                     definition=definition, tags=_tags(body.get("tags")))
+    segment = Segment.objects.create(
+        tenant=tenant,
+        name=_name(body.get("Name")),
+        kind=Segment.Kind.DIMENSIONAL,
+        definition=definition,
+        tags=_tags(body.get("tags")),
+    )
     SegmentVersion.objects.create(segment=segment, version=1, definition=definition, created_at=clock.now())
     audit(tenant=tenant, actor=by, action="segment.create", target=segment, data={"name": segment.name})
     return segment
@@ -80,14 +86,18 @@ def segment_update(*, segment: Segment, body: dict[str, Any], by: Actor) -> Segm
         segment.tags = _tags(body["tags"])
     if "Dimensions" in body or "SegmentGroups" in body:
         if segment.kind == Segment.Kind.IMPORT:
-            raise Invalid("an imported segment's members come from its file; refine it with a new segment that "
-                          "uses it as a base segment", field="SegmentGroups")
+            raise Invalid(
+                "an imported segment's members come from its file; refine it with a new segment that "
+                "uses it as a base segment",
+                field="SegmentGroups",
+            )
         definition = _checked_definition(segment.tenant, body, self_id=segment.public_id)
         if definition != segment.definition:
             segment.definition = definition
             segment.version += 1
-            SegmentVersion.objects.create(segment=segment, version=segment.version, definition=definition,
-                                          created_at=clock.now())
+            SegmentVersion.objects.create(
+                segment=segment, version=segment.version, definition=definition, created_at=clock.now()
+            )
     segment.save()
     audit(tenant=segment.tenant, actor=by, action="segment.update", target=segment, data={"version": segment.version})
     return segment
@@ -97,8 +107,19 @@ def segment_update(*, segment: Segment, body: dict[str, Any], by: Actor) -> Segm
 def segment_copy(*, segment: Segment, name: str, by: Actor) -> Segment:
     """A new dynamic segment with the same definition (an imported one becomes its base segment)."""
     if segment.kind == Segment.Kind.IMPORT:
-        body: dict[str, Any] = {"SegmentGroups": {"Include": "ALL", "Groups": [
-            {"Type": "ALL", "SourceType": "ANY", "SourceSegments": [{"Id": segment.public_id}], "Dimensions": []}]}}
+        body: dict[str, Any] = {
+            "SegmentGroups": {
+                "Include": "ALL",
+                "Groups": [
+                    {
+                        "Type": "ALL",
+                        "SourceType": "ANY",
+                        "SourceSegments": [{"Id": segment.public_id}],
+                        "Dimensions": [],
+                    }
+                ],
+            }
+        }
     else:
         body = dict(segment.definition)
     return segment_create(tenant=segment.tenant, body={**body, "Name": name, "tags": segment.tags}, by=by)
@@ -109,13 +130,24 @@ def segment_delete(*, segment: Segment, by: Actor, ip: str | None = None) -> Non
     """Delete a segment nothing active uses (campaigns and journeys that target it would fail)."""
     segment = Segment.objects.select_for_update().get(pk=segment.pk)
     uses = segment_usages(segment=segment)
-    bases = Segment.objects.for_tenant(segment.tenant).exclude(pk=segment.pk).filter(
-        definition__icontains=segment.public_id)
+    bases = (
+        Segment.objects.for_tenant(segment.tenant)
+        .exclude(pk=segment.pk)
+        .filter(definition__icontains=segment.public_id)
+    )
     uses += [f"segment “{s.name}” (as a base segment)" for s in bases]
+    if AudienceGuard.objects.filter(tenant=segment.tenant, definition__icontains=segment.public_id).exists():
+        uses.append("the audience guard")
     if uses:
         raise Conflict(f"“{segment.name}” is in use by {', '.join(uses)}; stop or change those first")
-    audit(tenant=segment.tenant, actor=by, action="segment.delete", target=segment,
-          data={"name": segment.name, "kind": segment.kind}, ip=ip)
+    audit(
+        tenant=segment.tenant,
+        actor=by,
+        action="segment.delete",
+        target=segment,
+        data={"name": segment.name, "kind": segment.kind},
+        ip=ip,
+    )
     segment.delete()
 
 
@@ -129,6 +161,11 @@ def audience_guard_set(*, tenant: Tenant, enabled: bool, body: dict[str, Any], b
     before = {"enabled": guard.enabled, "definition": guard.definition}
     guard.enabled, guard.definition = enabled, definition
     guard.save()
-    audit(tenant=tenant, actor=by, action="audience_guard.set", target=None,
-          data={"before": before, "after": {"enabled": enabled, "definition": definition}})
+    audit(
+        tenant=tenant,
+        actor=by,
+        action="audience_guard.set",
+        target=None,
+        data={"before": before, "after": {"enabled": enabled, "definition": definition}},
+    )
     return guard

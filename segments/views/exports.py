@@ -27,7 +27,8 @@ class ExportListView(TenantView):
     def get(self, request: HttpRequest, tenant_id: str) -> HttpResponse:
         if request.headers.get("HX-Request") and request.GET.get("fragment") == "jobs":
             return render(request, "segments/_export_jobs.html", self._jobs())
-        return self._render(ExportForm(tenant=self.tenant))
+        # `?segment=<id>` preselects an imported segment (the segment page's "Export endpoints…" link).
+        return self._render(ExportForm(tenant=self.tenant, initial={"segment": request.GET.get("segment", "")}))
 
     def post(self, request: HttpRequest, tenant_id: str) -> HttpResponse:
         form = ExportForm(request.POST, tenant=self.tenant)

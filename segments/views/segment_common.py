@@ -39,7 +39,7 @@ def definition_from_text(text: str) -> dict[str, Any]:
         raise Invalid("the definition is too long", field="definition")
     try:
         data = json.loads(text or "{}")
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than the parser goes
         raise Invalid(f"the definition is not valid JSON ({exc})", field="definition") from None
     if not isinstance(data, dict):
         raise Invalid("the definition must be a JSON object, as in Pinpoint's WriteSegmentRequest", field="definition")

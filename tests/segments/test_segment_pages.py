@@ -19,7 +19,7 @@ from tests.segments.audience_pages import login, page
 
 pytestmark = pytest.mark.django_db
 
-HX = {"HTTP_HX_REQUEST": "true"}
+HX = {"HX-Request": "true"}
 GOLF = {"Attributes": {"Interests": {"AttributeType": "INCLUSIVE", "Values": ["golf"]}}}
 BIG_SPENDERS = {
     "SegmentGroups": {
@@ -91,7 +91,7 @@ def make(tenant: Tenant, name: str = "Big spenders", body: dict[str, Any] | None
 
 def estimate(client: Client, tenant: Tenant, definition: Any, **extra: str) -> str:
     text = definition if isinstance(definition, str) else json.dumps(definition)
-    r = client.post(page(tenant, "segments/estimate/"), {"definition": text, **extra}, **HX)
+    r = client.post(page(tenant, "segments/estimate/"), {"definition": text, **extra}, headers=HX)
     assert r.status_code == 200
     return r.content.decode()
 
@@ -117,7 +117,7 @@ def test_every_segment_page_renders_for_a_viewer(viewer: Client, tenant: Tenant,
         assert "can try definitions here" in html and "Create segment" not in html and "Save segment" not in html
     detail = viewer.get(page(tenant, f"segments/{sid}/")).content.decode()
     assert "Delete" not in detail and ">Edit<" not in detail
-    explained = viewer.get(page(tenant, f"segments/{sid}/explain/?endpoint_id=g1"), **HX)
+    explained = viewer.get(page(tenant, f"segments/{sid}/explain/?endpoint_id=g1"), headers=HX)
     assert explained.status_code == 200 and "would receive its messages" in explained.content.decode()
 
 
@@ -145,7 +145,9 @@ def test_the_live_estimate_counts_a_posted_definition(viewer: Client, tenant: Te
         "eligible": 2,
     }
     assert counts(estimate(viewer, tenant, {}))["total"] == 4
-    assert "No endpoint matches" in estimate(viewer, tenant, {"Dimensions": {"Location": {"Country": {"Values": ["FR"]}}}})
+    assert "No endpoint matches" in estimate(
+        viewer, tenant, {"Dimensions": {"Location": {"Country": {"Values": ["FR"]}}}}
+    )
 
 
 @pytest.mark.parametrize(
@@ -166,7 +168,19 @@ def test_the_live_estimate_counts_a_posted_definition(viewer: Client, tenant: Te
             "does not exist in this tenant",
             "SegmentGroups.SourceSegments",
         ),
+        (
+            {"Dimensions": {"Events": [{"EventType": "buy", "Count": 10**30}]}},
+            "Count must be a whole number 0–1,000,000",
+            "Dimensions.Events[0].Count",
+        ),
+        (
+            {"Dimensions": {"Metrics": {"spend": {"ComparisonOperator": "EQUAL", "Value": 10**400}}}},
+            "must be a finite number",
+            "Dimensions.Metrics.spend.Value",
+        ),
+        ({"Dimensions": {"Attributes": {"Plan": {"Values": ["a\x00b"]}}}}, "NUL character", "body"),
         ('{"Dimensions": ', "not valid JSON", "definition"),
+        ("[" * 100_000 + "]" * 100_000, "not valid JSON", "definition"),
         ("[1, 2]", "must be a JSON object", "definition"),
     ],
 )
@@ -180,7 +194,9 @@ def test_the_live_estimate_shows_the_field_level_error(
 
 
 def test_it_creates_and_versions_a_segment_from_the_builder(marketer: Client, tenant: Tenant, golfers: None) -> None:
-    r = marketer.post(page(tenant, "segments/new/"), {"name": "Golfers", "definition": json.dumps({"Dimensions": GOLF})})
+    r = marketer.post(
+        page(tenant, "segments/new/"), {"name": "Golfers", "definition": json.dumps({"Dimensions": GOLF})}
+    )
     segment = Segment.objects.get(tenant=tenant, name="Golfers")
     assert r.status_code == 302 and r["Location"] == page(tenant, f"segments/{segment.public_id}/")
     assert segment.definition == {"Dimensions": GOLF} and segment.version == 1
@@ -231,8 +247,13 @@ def test_copy_and_refine(marketer: Client, tenant: Tenant, golfers: None) -> Non
     assert r["Location"] == page(tenant, f"segments/{copy.public_id}/") and copy.definition == segment.definition
 
     imported = Segment.objects.create(
-        tenant=tenant, name="VIP list", kind=Segment.Kind.IMPORT, import_source="s3://bucket/vip.csv", import_size=2,
-        import_format="CSV", channel_counts={"EMAIL": 2},
+        tenant=tenant,
+        name="VIP list",
+        kind=Segment.Kind.IMPORT,
+        import_source="s3://bucket/vip.csv",
+        import_size=2,
+        import_format="CSV",
+        channel_counts={"EMAIL": 2},
     )
     for endpoint in Endpoint.objects.filter(tenant=tenant, endpoint_id__in=["g1", "t1"]):
         ImportedMember.objects.create(segment=imported, endpoint=endpoint)
@@ -245,16 +266,16 @@ def test_copy_and_refine(marketer: Client, tenant: Tenant, golfers: None) -> Non
     refined = Segment.objects.get(tenant=tenant, name="VIP list (refined)")
     assert r["Location"] == page(tenant, f"segments/{refined.public_id}/edit/")
     assert refined.definition["SegmentGroups"]["Groups"][0]["SourceSegments"] == [{"Id": imported.public_id}]
+    exports = marketer.get(page(tenant, f"exports/?segment={imported.public_id}")).content.decode()
+    assert re.search(rf'<option value="{imported.public_id}" selected>', exports)
     cell = marketer.get(page(tenant, f"segments/{imported.public_id}/estimate/?as=cell")).content.decode()
     assert 'data-eligible="2" data-total="2"' in cell
 
 
-def test_explain_shows_each_criterion_and_the_audience_guard(
-    admin: Client, tenant: Tenant, golfers: None
-) -> None:
+def test_explain_shows_each_criterion_and_the_audience_guard(admin: Client, tenant: Tenant, golfers: None) -> None:
     segment = make(tenant)
     url = page(tenant, f"segments/{segment.public_id}/explain/")
-    html = admin.get(url + "?endpoint_id=g2", **HX).content.decode()
+    html = admin.get(url + "?endpoint_id=g2", headers=HX).content.decode()
     assert "is not in “Big spenders”" in html
     assert re.search(r"✓</span><span>Attributes.Interests is any of \[golf\]", html)
     assert re.search(r"✗</span><span>Metrics.spend GREATER_THAN_OR_EQUAL 100", html)
@@ -262,13 +283,13 @@ def test_explain_shows_each_criterion_and_the_audience_guard(
 
     guard = {"Dimensions": {"Demographic": {"Platform": {"Values": ["android"]}}}}
     admin.post(page(tenant, "segments/audience-guard/"), {"enabled": "on", "definition": json.dumps(guard)})
-    html = admin.get(url + "?endpoint_id=g1", **HX).content.decode()
+    html = admin.get(url + "?endpoint_id=g1", headers=HX).content.decode()
     assert "but would not receive messages" in html and "fails the audience guard" in html
     assert "Demographic.Platform is any of [android]" in html
-    assert "No endpoint “nobody” in this tenant" in admin.get(url + "?endpoint_id=nobody", **HX).content.decode()
+    assert "No endpoint “nobody” in this tenant" in admin.get(url + "?endpoint_id=nobody", headers=HX).content.decode()
     assert admin.get(url + "?endpoint_id=g1")["Location"].endswith(f"/{segment.public_id}/?endpoint_id=g1#explain")
 
-    check = admin.get(page(tenant, f"segments/explain/?segment={segment.public_id}&endpoint_id=g1"), **HX)
+    check = admin.get(page(tenant, f"segments/explain/?segment={segment.public_id}&endpoint_id=g1"), headers=HX)
     assert "fails the audience guard" in check.content.decode()
     endpoint_page = admin.get(page(tenant, "endpoints/g1/")).content.decode()
     assert "Is it in a segment?" in endpoint_page and segment.public_id in endpoint_page
@@ -314,7 +335,7 @@ def test_another_tenants_segment_is_not_found(marketer: Client, tenant: Tenant, 
         assert marketer.get(page(tenant, f"segments/{theirs.public_id}/{path}")).status_code == 404, path
     for path in ("edit/", "copy/", "delete/"):
         assert marketer.post(page(tenant, f"segments/{theirs.public_id}/{path}"), {"name": "x"}).status_code == 404
-    r = marketer.get(page(tenant, f"segments/explain/?segment={theirs.public_id}&endpoint_id=x"), **HX)
+    r = marketer.get(page(tenant, f"segments/explain/?segment={theirs.public_id}&endpoint_id=x"), headers=HX)
     assert "Choose a segment" in r.content.decode()
     assert Segment.objects.get(pk=theirs.pk).name == "Big spenders"
 
@@ -330,9 +351,15 @@ def test_value_suggestions_come_from_one_bounded_query_on_both_databases(alias: 
     tenant = Tenant.objects.using(alias).create(name="Suggest")
     for i, (interests, platform) in enumerate([(["golf", "jazz"], "ios"), (["golf"], "ios"), (["chess"], "android")]):
         Endpoint.objects.using(alias).create(
-            tenant=tenant, endpoint_id=f"e{i}", channel_type="EMAIL", address=f"e{i}@x.test", cohort_id="1",
-            attributes={"Interests": interests}, platform=platform,
-            effective_date=now(), creation_date=now(),
+            tenant=tenant,
+            endpoint_id=f"e{i}",
+            channel_type="EMAIL",
+            address=f"e{i}@x.test",
+            cohort_id="1",
+            attributes={"Interests": interests},
+            platform=platform,
+            effective_date=now(),
+            creation_date=now(),
         )
     with CaptureQueriesContext(connections[alias]) as queries:
         values = value_suggestions(tenant=tenant, field="attribute", name="Interests", using=alias)

@@ -233,3 +233,11 @@ def test_audience_guard(api, tenant, audience, member_factory, client_for) -> No
     assert marketer.put(gurl, body, format="json").status_code == 403
     assert api.put(gurl, {"Enabled": True}, format="json").status_code == 400
     assert AuditLog.objects.filter(tenant=tenant, action="audience_guard.set").count() == 1
+
+
+def test_a_segment_the_audience_guard_uses_cannot_be_deleted(api, tenant) -> None:
+    base = api.post(url(tenant), {"Name": "real users", "Dimensions": {}}, format="json").json()
+    guard = {"Enabled": True, "SegmentGroups": {"Groups": [{"SourceSegments": [{"Id": base["Id"]}]}]}}
+    assert api.put(f"/api/v1/tenants/{tenant.public_id}/audience-guard/", guard, format="json").status_code == 200
+    r = api.delete(url(tenant, f"{base['Id']}/"))
+    assert r.status_code == 409 and "audience guard" in r.json()["detail"]

@@ -52,13 +52,13 @@
   const numberOrNull = (input) => (input.value.trim() === "" ? null : Number(input.value));
   const entries = (value) => (value && typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : []);
 
-  // Each filter kind: how to fill its row from Pinpoint JSON, and how to read it back (null = not finished yet).
+  // Endpoint and user attributes share one row template; the other kinds each have their own (tpl-filter-<kind>).
   const KINDS = {
-    attribute: { template: "tpl-filter-attribute", label: "Attribute", section: "Attributes", list: "dl-attribute" },
-    user_attribute: {
-      template: "tpl-filter-attribute", label: "User attribute", section: "UserAttributes", list: "dl-user-attribute",
-    },
+    attribute: { template: "tpl-filter-attribute", label: "Attribute", list: "dl-attribute" },
+    user_attribute: { template: "tpl-filter-attribute", label: "User attribute", list: "dl-user-attribute" },
   };
+
+  // How to read each kind of row back into Pinpoint JSON (null: not finished yet), and how to fill it from JSON.
 
   const fillAttribute = (row, data) => {
     $(row, "[data-name]").value = data.name || "";
@@ -490,12 +490,16 @@
         this.load(parsed);
         this.sync();
       } else {
-        if (this.mode === "visual") this.sync({ quiet: true });
+        if (this.mode === "visual" && !force) this.sync({ quiet: true }); // forced: keep the text as it came
         this.mode = "json";
       }
       this.root.dataset.mode = this.mode;
       $$(this.root, "[data-mode-button]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.modeButton === this.mode)));
-      if (this.mode === "json") this.field.focus();
+      if (this.mode === "json") {
+        this.field.focus();
+        this.field.setSelectionRange(0, 0);
+        this.field.scrollTop = 0;
+      }
     }
 
     clearServerError() {
