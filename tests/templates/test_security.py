@@ -26,7 +26,7 @@ def render(source: str, context: Any = None, *, html: bool = True) -> str:
     return compile_template(source, html=html).render(context if context is not None else {})
 
 
-def test_the_pybars3_payload_runs_nothing(tmp_path: Path) -> None:
+def test_the_exec_engine_injection_payload_runs_nothing(tmp_path: Path) -> None:
     marker = tmp_path / "PWNED"
     payloads = [
         f"{{{{[a') or __import__('os').system('touch {marker}') or (u']}}}}",

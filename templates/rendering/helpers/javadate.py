@@ -104,7 +104,7 @@ def _field(letter: str, count: int, moment: datetime, locale: Locale) -> str:
         return str(locale.periods["am" if moment.hour < 12 else "pm"])
     if letter in "zZX":
         if letter == "X" and count > 3:
-            raise TemplateError("dateFormat: X takes at most three letters (XXX)")
+            raise TemplateError("dateFormat: the X pattern letter repeats at most three times")
         return _zone_name(moment, count, locale) if letter == "z" else _offset(moment, count, letter)
     values = {
         "d": moment.day,
