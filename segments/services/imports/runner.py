@@ -28,7 +28,7 @@ from segments.services.jobs import JobLost, bulk_gc_paused, job_claim, job_finis
 from segments.services.s3 import S3Error
 
 log = logging.getLogger(__name__)
-CHUNK_ROWS = 10_000
+CHUNK_ROWS = 5000
 DATA_ERRORS = (DataError, psycopg.DataError, UnicodeError)
 TRANSIENT = (OperationalError, InterfaceError)
 Progress = Callable[[ImportJob], None]
@@ -81,19 +81,23 @@ def _failure(job: ImportJob, piece: Piece, line: int, reason: str, field: str | 
     )
 
 
+COUNTERS = ("processed_bytes", "total_processed", "imported", "total_failures")
+
+
 def _write(run: Run, piece: Piece, rows: list[Row], bytes_read: int, now: datetime) -> None:
     """Apply rows in one transaction; rows the database refuses are isolated by halving and reported."""
     job = run.job
+    counted = {name: getattr(job, name) for name in COUNTERS}
     try:
         with transaction.atomic():
             _apply(run, piece, rows, bytes_read, now)
     except (IntegrityError, psycopg.IntegrityError):
         # A concurrent writer created one of the chunk's new endpoints: go again, they are updates now.
-        attribute_names_forget(tenant=job.tenant)
+        _rolled_back(job, counted)
         with transaction.atomic():
             _apply(run, piece, rows, bytes_read, now)
     except DATA_ERRORS as exc:
-        attribute_names_forget(tenant=job.tenant)
+        _rolled_back(job, counted)
         if len(rows) > 1:
             middle = len(rows) // 2
             _write(run, piece, rows[:middle], bytes_read, now)
@@ -103,6 +107,13 @@ def _write(run: Run, piece: Piece, rows: list[Row], bytes_read: int, now: dateti
             reason = f"the database refused the row: {str(exc).splitlines()[0]}"
             _failure(job, piece, rows[0].line, reason, "", rows[0].raw).save()
             _report(run, bytes_read, processed=1, imported=0, failed=1)
+
+
+def _rolled_back(job: ImportJob, counted: dict[str, int]) -> None:
+    """Forget what the rolled-back transaction did in memory: the job's counters and the known attribute names."""
+    for name, value in counted.items():
+        setattr(job, name, value)
+    attribute_names_forget(tenant=job.tenant)
 
 
 def _apply(run: Run, piece: Piece, rows: list[Row], bytes_read: int, now: datetime) -> None:
@@ -159,13 +170,14 @@ def _report(run: Run, bytes_read: int, *, processed: int, imported: int, failed:
     )
 
 
-def _run_piece(run: Run, piece: Piece) -> bool:
-    """Import one file; False when it could not be read (the reason is in the error report)."""
+def _run_piece(run: Run, piece: Piece) -> None:
+    """Import one file; a file that cannot be read (or stops being readable) is one line of the error report."""
     job = run.job
     last = 0
     try:
-        for chunk in prefetched(lambda: _chunks(piece, job.format, run.chunk_rows, run.writer)):
+        for chunk in prefetched(lambda: _chunks(piece, job.format, run.chunk_rows, run.writer), depth=1):
             _write(run, piece, chunk.rows, chunk.bytes_read, chunk.now)
+            run.writer.after_chunk(imported=job.imported)
             last = chunk.rows[-1].line
             if run.on_progress:
                 run.on_progress(job)
@@ -177,11 +189,10 @@ def _run_piece(run: Run, piece: Piece) -> bool:
         reason, line = f"reading stopped after line {last}: {exc}", last + 1
     else:
         job_report(job, token=run.token, completed_pieces=job.completed_pieces + 1)
-        return True
+        return
     with transaction.atomic():
         _failure(job, piece, line, reason, "", "").save()
         job_report(job, token=run.token, failed_pieces=job.failed_pieces + 1, total_failures=job.total_failures + 1)
-    return False
 
 
 def import_run(
