@@ -83,7 +83,7 @@ def _node(n: int, context: dict[str, Any]) -> dict[str, Any]:
 def run(n: int) -> dict[str, Any]:
     from templates.rendering import personalization_context
 
-    context = personalization_context(ENDPOINT, application_id=ENDPOINT["ApplicationId"], campaign_id="c-1")
+    context = personalization_context(ENDPOINT, application_id=str(ENDPOINT["ApplicationId"]), campaign_id="c-1")
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says
     load_before = os.getloadavg()[0]

@@ -101,5 +101,6 @@ def _plan(tenant: Any, definition: Any, now: datetime) -> list[str]:
         f'WHERE "segments_endpoint".tenant_id = %s AND {criteria_sql}'
     )
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query, [*eligible_params, tenant.pk, *criteria_params])
+        params: list[Any] = [*eligible_params, tenant.pk, *criteria_params]
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query, params)
         return [row[0] for row in cursor.fetchall()]
