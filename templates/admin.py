@@ -11,7 +11,6 @@ from django.http import HttpRequest
 
 from templates.models import MessageTemplate, TemplateVersion
 
-
 TEMPLATE_FIELDS = (
     "tenant",
     "name",

@@ -115,6 +115,8 @@ class TemplateViewSet(TenantViewSet, mixins.RetrieveModelMixin):
             return Response(invalid_json(exc), status=status.HTTP_400_BAD_REQUEST)
         if isinstance(exc, RenderFailed):
             return Response(render_failed_json(exc), status=status.HTTP_400_BAD_REQUEST)
+        if isinstance(exc, RecursionError):  # JSON nested thousands deep, refused by the parser
+            return Response({"detail": "the JSON body nests too deeply", "code": "parse_error"}, status=400)
         return super().handle_exception(exc)
 
     def _json(self, template: MessageTemplate, version: Any) -> dict[str, Any]:

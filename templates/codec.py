@@ -106,6 +106,9 @@ def substitutions_parse(value: Any, errors: Errors) -> dict[str, str]:
         except ValueError as exc:
             errors.add(where, f"is not valid JSON: {exc}")
             return {}
+        except RecursionError:
+            errors.add(where, "nests too deeply; it must be an object of variable → value")
+            return {}
     if not isinstance(value, dict):
         errors.add(where, 'must be a JSON object such as {"User.UserAttributes.FirstName": "there"}')
         return {}

@@ -148,9 +148,9 @@ def variable_path(prefix: str, name: str) -> str:
 
 
 def template_attribute_groups(*, tenant: Tenant) -> list[AttributeGroup]:
-    """What the attribute finder lists: the standard attributes, then the tenant's custom names."""
+    """What the attribute finder lists: the tenant's custom names (most used), then the standard attributes."""
     custom: dict[str, list[str]] = {kind: [] for kind in PREFIXES}
     for kind, name in AttributeName.objects.for_tenant(tenant).order_by("name").values_list("kind", "name"):
         if kind in custom:
             custom[kind].append(variable_path(PREFIXES[kind][1], name))
-    return [*STANDARD_ATTRIBUTES, *(AttributeGroup(PREFIXES[k][0], names) for k, names in custom.items() if names)]
+    return [*(AttributeGroup(PREFIXES[k][0], names) for k, names in custom.items() if names), *STANDARD_ATTRIBUTES]

@@ -12,6 +12,7 @@ from engage.errors import Invalid
 HTTP_URL = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
 ANY_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 HEX_COLOUR = re.compile(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$")
+MAX_JSON_DEPTH = 20
 RGB_COLOUR = re.compile(r"^rgba?\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*(,\s*(0|1|0?\.\d+)\s*)?\)$")
 
 
@@ -160,13 +161,30 @@ def json_object(value: Any, where: str, errors: Errors, *, limit: int) -> dict[s
         except ValueError as exc:
             errors.add(where, f"is not valid JSON: {exc}. Check quotes and commas.")
             return None
+        except RecursionError:
+            value = None
     if not isinstance(value, dict):
         errors.add(where, "must be a JSON object ({…})")
+        return None
+    if json_depth(value) > MAX_JSON_DEPTH:
+        errors.add(where, f"nests more than {MAX_JSON_DEPTH} levels deep; flatten it")
         return None
     if len(json.dumps(value, ensure_ascii=False)) > limit:
         errors.add(where, f"is longer than {limit:,} characters as JSON")
         return None
     return value
+
+
+def json_depth(value: Any) -> int:
+    """How deeply objects and lists nest (counted without recursion, so any input is safe to measure)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_JSON_DEPTH:
+                stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def json_strings(value: Any, path: str) -> list[tuple[str, str]]:

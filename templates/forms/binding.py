@@ -11,7 +11,7 @@ from typing import Any
 from django.http import QueryDict
 
 from templates.content import CHANNELS
-from templates.forms.specs import COMMON, SECTIONS, Rows, Section, Spec
+from templates.forms.specs import COMMON, SECTIONS, Fieldset, Rows, Section, Spec
 from templates.models import Channel
 
 INDEX = re.compile(r"\[(\d+)\]")
@@ -21,12 +21,16 @@ NO_VARIABLES = {"DefaultSubstitutions", "MissingVariablePolicy"}
 def sections_for(channel: str) -> tuple[Section, ...]:
     common = COMMON
     if not CHANNELS[channel].variables:
-        common = Section(COMMON.title, tuple(i for i in COMMON.items if i.name not in NO_VARIABLES))
+        common = Section(COMMON.title, tuple(i for i in COMMON.items if getattr(i, "name", "") not in NO_VARIABLES))
     return (*SECTIONS[channel], common)
 
 
 def _items(channel: str) -> list[Spec | Rows]:
-    return [item for section in sections_for(channel) for item in section.items]
+    found: list[Spec | Rows] = []
+    for section in sections_for(channel):
+        for item in section.items:
+            found.extend(item.items if isinstance(item, Fieldset) else (item,))
+    return found
 
 
 def _set(target: dict[str, Any], path: str, value: Any) -> None:
@@ -64,8 +68,9 @@ def _rows(rows: Rows, post: QueryDict) -> Any:
             found.setdefault(int(match.group(1)), {})[match.group(2)] = post.get(key, "")
     kept = [found[i] for i in sorted(found) if any(v.strip() for v in found[i].values())]
     if rows.as_object:
-        return {r.get("key", "").strip(): r.get("value", "") for r in kept} or None
-    return [{k: v for k, v in r.items() if v != ""} for r in kept] or None
+        # Empty rows mean "none" (clearing every tag removes the tags), never "leave as it was".
+        return {r.get("key", "").strip(): r.get("value", "") for r in kept}
+    return [{k: v for k, v in r.items() if v != ""} for r in kept]
 
 
 def _inapp_cleanup(body: dict[str, Any]) -> None:
@@ -144,17 +149,51 @@ class BoundRows:
 
 
 @dataclass
+class BoundFieldset:
+    spec: Fieldset
+    items: list[BoundField]
+    is_fieldset: bool = True
+
+    @property
+    def errors(self) -> list[str]:
+        return [e for f in self.items for e in f.errors]
+
+    @property
+    def has_values(self) -> bool:
+        return any(_filled(f) for f in self.items)
+
+
+def _filled(field: BoundField) -> bool:
+    """Whether a field holds something the user chose (not empty, not the preset a new template starts with)."""
+    return field.value not in ("", None, False, field.spec.default)
+
+
+@dataclass
 class BoundSection:
     section: Section
-    items: list[BoundField | BoundRows]
+    items: list[BoundField | BoundRows | BoundFieldset]
     hidden: bool = False
+
+    def _fields(self) -> list[BoundField]:
+        found: list[BoundField] = []
+        for item in self.items:
+            if isinstance(item, BoundRows):
+                found += [c for row in item.rows for c in row]
+            elif isinstance(item, BoundFieldset):
+                found += item.items
+            else:
+                found.append(item)
+        return found
 
     @property
     def has_errors(self) -> bool:
-        return any(
-            item.errors or (isinstance(item, BoundRows) and any(c.errors for r in item.rows for c in r))
-            for item in self.items
+        return any(f.errors for f in self._fields()) or any(
+            item.errors for item in self.items if isinstance(item, BoundRows)
         )
+
+    @property
+    def is_open(self) -> bool:
+        return not self.section.collapsed or self.has_errors or any(_filled(f) for f in self._fields())
 
 
 def error_name(channel: str, path: str) -> str:
@@ -212,15 +251,18 @@ class EditorForm:
             bound.append([BoundField(c, f"{rows.name}.0.{c.name}", c.default) for c in rows.columns])
         return BoundRows(rows, bound, blank, group)
 
+    def _field(self, spec: Spec) -> BoundField:
+        return BoundField(spec, spec.name, _display(spec, _get(self.body, spec.name)), self._take(spec.name))
+
     def _section(self, section: Section) -> BoundSection:
-        items: list[BoundField | BoundRows] = []
+        items: list[BoundField | BoundRows | BoundFieldset] = []
         for item in section.items:
             if isinstance(item, Rows):
                 items.append(self._rows(item))
+            elif isinstance(item, Fieldset):
+                items.append(BoundFieldset(item, [self._field(spec) for spec in item.items]))
             else:
-                items.append(
-                    BoundField(item, item.name, _display(item, _get(self.body, item.name)), self._take(item.name))
-                )
+                items.append(self._field(item))
         hidden = bool(section.key) and section.key != "Content.0" and self.body.get("Layout") != "CAROUSEL"
         return BoundSection(section, items, hidden=hidden)
 

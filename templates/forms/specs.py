@@ -2,57 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from templates.content import alimtalk, email, inapp, push, sms, voice
+from templates.content import alimtalk, email, sms, voice
+from templates.forms.device_specs import INAPP, PUSH
+from templates.forms.fields import Fieldset, Rows, Section, Spec, options
 from templates.models import VERSION_DESCRIPTION_MAX, Channel, MissingVariablePolicy
 
+__all__ = ["COMMON", "SECTIONS", "VOICES", "Fieldset", "Rows", "Section", "Spec"]
 
-@dataclass(frozen=True)
-class Spec:
-    name: str  # dotted path in the request body: "Subject", "Default.Title", "Content.0.BodyConfig.Body"
-    label: str
-    kind: str = "text"  # text | textarea | code | select | checkbox | json | number | color
-    help: str = ""
-    limit: int | None = None
-    choices: tuple[tuple[str, str], ...] = ()
-    rows: int = 3
-    variables: bool = False  # takes Handlebars: the attribute finder inserts into it
-    wide: bool = False
-    placeholder: str = ""
-    default: str = ""  # what a new template starts with (colour inputs always hold a colour)
-
-
-@dataclass(frozen=True)
-class Rows:
-    """A repeated group: a list of objects (Headers, Buttons) or an object edited as key/value rows."""
-
-    name: str
-    label: str
-    columns: tuple[Spec, ...]
-    max_rows: int
-    as_object: bool = False  # rows become {key: value} from the first two columns
-    help: str = ""
-    add_label: str = "Add a row"
-
-
-@dataclass(frozen=True)
-class Section:
-    title: str
-    items: tuple[Spec | Rows, ...]
-    help: str = ""
-    collapsed: bool = False
-    key: str = ""  # in-app message blocks: "Content.2" (shown only when the layout allows)
-    group: str = field(default="")
-
-
-def _options(values: list[str], labels: dict[str, str] | None = None) -> tuple[tuple[str, str], ...]:
-    return tuple((v, (labels or {}).get(v, v.replace("_", " ").capitalize())) for v in values)
-
-
-ACTIONS = _options(push.ACTIONS, {"OPEN_APP": "Open the app", "DEEP_LINK": "Open a deep link", "URL": "Open a URL"})
-BUTTON_ACTIONS = _options(inapp.BUTTON_ACTIONS, {"CLOSE": "Close", "LINK": "Open a URL", "DEEP_LINK": "Deep link"})
-ALIGNMENTS = _options(inapp.ALIGNMENTS)
 LANGUAGES = (
     ("en-US", "English (US)"),
     ("en-GB", "English (UK)"),
@@ -165,7 +121,7 @@ EMAIL = (
     Section(
         "Message",
         (
-            Spec("Subject", "Subject", limit=email.SUBJECT_LIMIT, variables=True),
+            Spec("Subject", "Subject", limit=email.SUBJECT_LIMIT, variables=True, wide=True),
             Spec(
                 "HtmlPart",
                 "HTML body",
@@ -206,7 +162,7 @@ EMAIL = (
 )
 SMS = (
     Section(
-        "Message",
+        "SMS",
         (
             Spec("Body", "Message", "textarea", limit=sms.BODY_LIMIT, rows=7, variables=True),
             Spec(
@@ -238,127 +194,6 @@ VOICE = (
 )
 
 
-def _push_part(part: str) -> tuple[Spec, ...]:
-    limit = push.PART_LIMITS[part]
-    specs = [
-        Spec(f"{part}.Title", "Title", limit=limit, variables=True),
-        Spec(f"{part}.Body", "Body", "textarea", limit=limit, rows=3, variables=True),
-        Spec(f"{part}.Action", "When tapped", "select", choices=(("", "Default (open the app)"), *ACTIONS)),
-        Spec(f"{part}.Url", "URL or deep link", variables=True, placeholder="https://… or myapp://…"),
-        Spec(f"{part}.Sound", "Sound", placeholder="default"),
-    ]
-    if part == "APNS":
-        specs.append(Spec("APNS.MediaUrl", "Media URL", help="Image or video shown by iOS."))
-    else:
-        specs += [
-            Spec(f"{part}.ImageUrl", "Image URL"),
-            Spec(f"{part}.ImageIconUrl", "Icon URL"),
-            Spec(f"{part}.SmallImageIconUrl", "Small icon URL"),
-        ]
-    if part == "Default":
-        specs += [
-            Spec("Default.SilentPush", "Silent push (data only, no notification)", "checkbox"),
-            Spec(
-                "Default.Data",
-                "Data",
-                "json",
-                rows=3,
-                variables=True,
-                placeholder='{"screen": "offers"}',
-                help="Key-values delivered to the app.",
-            ),
-        ]
-    else:
-        specs.append(
-            Spec(
-                f"{part}.RawContent",
-                "Raw JSON",
-                "json",
-                rows=5,
-                variables=True,
-                help="When set, sent as-is to this service instead of the fields above.",
-            )
-        )
-    return tuple(specs)
-
-
-PUSH = (
-    Section("Default message", _push_part("Default"), help="Sent to every push service unless overridden below."),
-    *(Section(f"{push.SERVICE_LABELS[s]} override", _push_part(s), collapsed=True) for s in push.SERVICES),
-)
-
-
-def _button(prefix: str, label: str) -> tuple[Spec, ...]:
-    at = f"{prefix}.DefaultConfig"
-    return (
-        Spec(f"{at}.Text", f"{label} text", limit=inapp.BUTTON_TEXT_LIMIT),
-        Spec(f"{at}.ButtonAction", "Action", "select", choices=BUTTON_ACTIONS, default="CLOSE"),
-        Spec(f"{at}.Link", "Link"),
-        Spec(f"{at}.TextColor", "Text colour", "color", default="#FFFFFF"),
-        Spec(f"{at}.BackgroundColor", "Background", "color", default="#4F46E5"),
-        Spec(f"{at}.BorderRadius", "Border radius (px)", "number"),
-        *(
-            s
-            for p in inapp.PLATFORMS
-            for s in (
-                Spec(
-                    f"{prefix}.{p}.ButtonAction",
-                    f"{p} action",
-                    "select",
-                    choices=(("", "Same as default"), *BUTTON_ACTIONS),
-                ),
-                Spec(f"{prefix}.{p}.Link", f"{p} link"),
-            )
-        ),
-    )
-
-
-def _inapp_message(index: int) -> Section:
-    at = f"Content.{index}"
-    return Section(
-        f"Message {index + 1}",
-        (
-            Spec(f"{at}.HeaderConfig.Header", "Header", limit=inapp.HEADER_LIMIT),
-            Spec(f"{at}.HeaderConfig.TextColor", "Header colour", "color", default="#111827"),
-            Spec(f"{at}.HeaderConfig.Alignment", "Header alignment", "select", choices=ALIGNMENTS),
-            Spec(f"{at}.BodyConfig.Body", "Body", "textarea", limit=inapp.BODY_LIMIT, rows=3),
-            Spec(f"{at}.BodyConfig.TextColor", "Body colour", "color", default="#374151"),
-            Spec(f"{at}.BodyConfig.Alignment", "Body alignment", "select", choices=ALIGNMENTS),
-            Spec(f"{at}.BackgroundColor", "Background colour", "color", default="#FFFFFF"),
-            Spec(f"{at}.ImageUrl", "Image URL", help=".jpg or .png; banners 1:1, full screen and carousel 3:2."),
-            *_button(f"{at}.PrimaryBtn", "Primary button"),
-            *_button(f"{at}.SecondaryBtn", "Secondary button"),
-        ),
-        key=at,
-        group="inapp-message",
-    )
-
-
-INAPP = (
-    Section(
-        "Layout",
-        (
-            Spec(
-                "Layout",
-                "Layout",
-                "select",
-                choices=_options(inapp.LAYOUTS, inapp.LAYOUT_LABELS),
-                default="MIDDLE_BANNER",
-            ),
-            Rows(
-                "CustomConfig",
-                "Custom data",
-                (Spec("key", "Key"), Spec("value", "Value")),
-                max_rows=inapp.MAX_CUSTOM_DATA,
-                as_object=True,
-                add_label="Add custom data",
-                help="Up to 10 key-values the app receives with the message.",
-            ),
-        ),
-        help="In-app messages are shown as written: they cannot use variables.",
-    ),
-    *(_inapp_message(i) for i in range(inapp.MAX_CAROUSEL)),
-)
 ALIMTALK = (
     Section(
         "Kakao template",
@@ -406,7 +241,7 @@ ALIMTALK = (
                         "Type",
                         "Type",
                         "select",
-                        choices=_options(
+                        choices=options(
                             alimtalk.BUTTON_TYPES,
                             {
                                 "WL": "Web link",

@@ -15,7 +15,7 @@ from segments.codec import endpoint_to_pinpoint
 from segments.selectors import endpoint_for_tenant, endpoints_search
 from segments.views import query_text
 from templates.codec import template_request_parse
-from templates.content import TemplateInvalid
+from templates.content import CHANNELS, TemplateInvalid
 from templates.content.push import SERVICE_LABELS, SERVICES
 from templates.forms.binding import form_to_body
 from templates.models import Channel
@@ -25,6 +25,9 @@ from templates.services.sms import sms_encoding_measure
 from templates.views import TemplateMixin
 
 SAMPLE_LIMIT = 20_000
+# A preview belongs to no campaign or journey; these stand in for {{Pinpoint.CampaignId}} / {{Pinpoint.JourneyId}}.
+SAMPLE_CAMPAIGN_ID = "preview-campaign"
+SAMPLE_JOURNEY_ID = "preview-journey"
 SAMPLE_ENDPOINT: dict[str, Any] = {
     "Id": "sample-endpoint",
     "ChannelType": "EMAIL",
@@ -59,6 +62,8 @@ def _recipient(tenant: Tenant, params: QueryDict) -> tuple[dict[str, Any] | None
         sample = json.loads(text)
     except ValueError as exc:
         return None, "", f"The sample JSON is not valid: {exc}."
+    except RecursionError:
+        return None, "", "The sample JSON nests too deeply."
     if not isinstance(sample, dict):
         return None, "", 'The sample JSON must be an object shaped like an endpoint ({"User": {…}, …}).'
     return sample, "sample JSON", ""
@@ -80,7 +85,7 @@ def preview_context(
     if channel == Channel.SMS:
         context["source_sms"] = sms_encoding_measure(body=content.get("Body", ""))
     endpoint_json, label, problem = _recipient(tenant, params)
-    context["recipient"] = label
+    context["recipient"] = label if CHANNELS[channel].variables else ""
     if endpoint_json is None:
         context["recipient_error"] = problem
         return context
@@ -92,6 +97,8 @@ def preview_context(
             policy=policy,
             endpoint_json=endpoint_json,
             application_id=tenant.public_id,
+            campaign_id=SAMPLE_CAMPAIGN_ID,
+            journey_id=SAMPLE_JOURNEY_ID,
         )
     except RenderingSkipped as exc:
         context["skipped"] = exc.variables

@@ -368,6 +368,13 @@ def test_bad_bodies_are_400s_never_500s(api: Any, tenant: Any) -> None:
         assert api.post(url(tenant), body, format="json").status_code == 400, body
         assert api.put(detail, body, format="json").status_code == 400, body
     assert api.post(url(tenant), "{not json", content_type="application/json").status_code == 400
+    deep = '{"a": ' * 5000 + "1" + "}" * 5000
+    assert api.post(url(tenant), deep, content_type="application/json").status_code == 400
+    nested = {"TemplateName": "n", "TemplateType": "CUSTOM", "CUSTOM": {"Data": '{"a": ' * 900 + "1" + "}" * 900}}
+    assert api.post(url(tenant), nested, format="json").status_code == 400
+    assert api.post(url(tenant), {**nested, "CUSTOM": {"Data": '{"a": ' * 21 + "1" + "}" * 21}}, format="json").json()[
+        "errors"
+    ]["CUSTOM.Data"] == ["nests more than 20 levels deep; flatten it"]
     assert api.put(detail + "?create-new-version=perhaps", {"Body": "b2"}, format="json").status_code == 400
     assert api.post(url(tenant, f"{created['Id']}/activate/"), {"Version": "x"}, format="json").status_code == 400
     assert api.post(url(tenant, f"{created['Id']}/activate/"), {}, format="json").status_code == 400

@@ -166,6 +166,16 @@ def test_saving_adds_a_version_or_updates_the_latest(
     assert stale.status_code == 400 and "only the latest version can be updated" in text(stale)
 
 
+def test_clearing_every_tag_in_the_editor_removes_the_tags(
+    marketer: Client, tenant: Tenant, welcome: MessageTemplate
+) -> None:
+    MessageTemplate.objects.filter(pk=welcome.pk).update(tags={"team": "ops"})
+    form = {"Subject": "Hi", "HtmlPart": "<p>x</p>", "tags.0.key": "", "tags.0.value": "", "save": "new"}
+    assert marketer.post(page(tenant, f"{welcome.pk}/"), form).status_code == 302
+    welcome.refresh_from_db()
+    assert welcome.tags == {}
+
+
 def test_an_old_version_opens_read_for_restoring(marketer: Client, tenant: Tenant, welcome: MessageTemplate) -> None:
     template_update(
         template=welcome,
@@ -395,3 +405,27 @@ def test_another_tenants_template_is_not_found(marketer: Client, tenant: Tenant,
         assert marketer.post(page(tenant, f"{theirs.pk}/{path}"), {"version": "1"}).status_code == expected, path
     assert marketer.get(page(other_tenant, f"{theirs.pk}/")).status_code == 404
     assert theirs.versions.count() == 1
+
+
+def test_staff_see_templates_and_versions_read_only_in_the_admin(
+    tenant: Tenant, other_tenant: Tenant, welcome: MessageTemplate, settings: Any
+) -> None:
+    from engage.accounts.models import User
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    make(other_tenant, {"TemplateName": "globex-news", "TemplateType": "SMS", "Body": "news"})
+    operator = User.objects.create_superuser(email="ops@engage.test", password="correct-horse-battery-staple")
+    client = Client()
+    client.force_login(operator)
+
+    listing = text(client.get("/admin/templates/messagetemplate/"))
+    assert "welcome" in listing and "globex-news" in listing
+    assert "welcome" in text(client.get("/admin/templates/messagetemplate/", {"q": "welc"}))
+    filtered = text(client.get("/admin/templates/messagetemplate/", {"tenant__id__exact": other_tenant.pk}))
+    assert "globex-news" in filtered and "welcome" not in filtered
+    assert client.get(f"/admin/templates/messagetemplate/{welcome.pk}/change/").status_code == 200
+    versions = text(client.get("/admin/templates/templateversion/", {"q": "welcome"}))
+    assert "welcome" in versions and "globex-news" not in versions
+    assert client.get("/admin/templates/messagetemplate/add/").status_code == 403
+    assert client.post(f"/admin/templates/messagetemplate/{welcome.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert MessageTemplate.objects.filter(pk=welcome.pk).exists()
