@@ -68,9 +68,17 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.segments = {s.public_id: s for s in Segment.objects.for_tenant(tenant).filter(kind=Segment.Kind.IMPORT)}
+        self.segments = {s.public_id: s for s in Segment.objects.for_tenant(tenant)}
         choices = [("", "All endpoints")]
-        choices += [(pid, f"Imported segment “{s.name}” ({s.import_size:,})") for pid, s in self.segments.items()]
+        choices += [
+            (
+                pid,
+                f"Imported segment “{s.name}” ({s.import_size:,})"
+                if s.kind == Segment.Kind.IMPORT
+                else f"Segment “{s.name}” (v{s.version})",
+            )
+            for pid, s in self.segments.items()
+        ]
         self.fields["segment"].choices = choices  # type: ignore[attr-defined]
 
     def clean_s3_url_prefix(self) -> str:

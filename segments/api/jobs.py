@@ -100,7 +100,7 @@ class ExportJobRequestSerializer(serializers.Serializer):
     def validate_SegmentId(self, value: str) -> Any:
         if not value:
             return None
-        return checked(lambda: import_segment_check(tenant=self.context["tenant"], segment_id=value))
+        return checked(lambda: import_segment_check(tenant=self.context["tenant"], segment_id=value, dynamic_ok=True))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         segment, version = attrs.get("SegmentId"), attrs.get("SegmentVersion")

@@ -25,7 +25,9 @@ from engage.errors import Conflict, Invalid
 from engage.tenancy.audit import Actor, audit
 from engage.tenancy.models import Tenant
 from segments.codec import endpoint_to_pinpoint
-from segments.models import Endpoint, ExportJob, ImportedMember, JobStatus, Segment
+from segments.compiler.query import segment_members
+from segments.definition import parse_definition
+from segments.models import Endpoint, ExportJob, ImportedMember, JobStatus, Segment, SegmentVersion
 from segments.services.jobs import JobLost, bulk_gc_paused, job_claim, job_finish, job_report
 from segments.services.s3 import S3_ERRORS, S3Error, s3_client, s3_describe, s3_parse
 
@@ -52,8 +54,8 @@ def export_create(
 
     if s3_url_prefix:
         s3_parse(s3_url_prefix, field="S3UrlPrefix")
-    if segment is not None and (segment.tenant_id != tenant.pk or segment.kind != Segment.Kind.IMPORT):
-        raise Invalid("only imported segments can be exported for now; dynamic segments come later", field="SegmentId")
+    if segment is not None and segment.tenant_id != tenant.pk:
+        raise Invalid("the segment does not exist in this tenant", field="SegmentId")
     job = ExportJob.objects.create(
         tenant=tenant,
         segment=segment,
@@ -81,19 +83,31 @@ def export_file_open(*, job: ExportJob) -> tuple[IO[bytes], str]:
     return job.file.open("rb"), f"endpoints-{job.tenant.public_id}-{job.pk}.jsonl.gz"
 
 
-def export_endpoints(*, tenant: Tenant, segment: Segment | None) -> QuerySet[Endpoint]:
-    """The endpoints an export writes."""
+def export_endpoints(*, tenant: Tenant, segment: Segment | None, version: int | None = None) -> QuerySet[Endpoint]:
+    """The endpoints an export writes: all, an imported segment's members, or a dynamic segment's matches
+    (every endpoint matching the criteria, eligible or not, as Pinpoint exported them) at the job's version."""
     queryset = Endpoint.objects.for_tenant(tenant)
-    if segment is not None:
-        queryset = queryset.filter(pk__in=ImportedMember.objects.filter(segment=segment).values("endpoint_id"))
-    return queryset  # type: ignore[no-any-return]
+    if segment is None:
+        return queryset  # type: ignore[no-any-return]
+    if segment.kind == Segment.Kind.IMPORT:
+        return queryset.filter(pk__in=ImportedMember.objects.filter(segment=segment).values("endpoint_id"))  # type: ignore[no-any-return]
+    data = segment.definition
+    if version is not None and version != segment.version:
+        stored = SegmentVersion.objects.filter(segment=segment, version=version).first()
+        data = stored.definition if stored is not None else data
+    return segment_members(tenant=tenant, definition=parse_definition(data), eligible_only=False)
 
 
 def export_write(
-    *, tenant: Tenant, segment: Segment | None, out: IO[bytes], on_chunk: Callable[[int], None] | None = None
+    *,
+    tenant: Tenant,
+    segment: Segment | None,
+    out: IO[bytes],
+    on_chunk: Callable[[int], None] | None = None,
+    version: int | None = None,
 ) -> int:
     """Write the endpoints to `out` as gzip'd NDJSON, walking the table by primary key; returns how many."""
-    queryset = export_endpoints(tenant=tenant, segment=segment).order_by("pk")
+    queryset = export_endpoints(tenant=tenant, segment=segment, version=version).order_by("pk")
     written, last = 0, 0
     with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as archive:
         while True:
@@ -148,7 +162,7 @@ def export_run(
     try:
         if job.segment_version is not None and job.segment is None:
             raise ExportError("the segment was deleted before the export ran")
-        total = export_endpoints(tenant=job.tenant, segment=job.segment).count()
+        total = export_endpoints(tenant=job.tenant, segment=job.segment, version=job.segment_version).count()
         job_report(
             job,
             token=token,
@@ -166,7 +180,9 @@ def export_run(
                 on_progress(job)
 
         with bulk_gc_paused(), path.open("wb") as out:
-            export_write(tenant=job.tenant, segment=job.segment, out=out, on_chunk=chunk_done)
+            export_write(
+                tenant=job.tenant, segment=job.segment, version=job.segment_version, out=out, on_chunk=chunk_done
+            )
         output = _deliver(job, path, out_path)
         job_finish(job, token=token, status=JobStatus.COMPLETED, completed_pieces=1, output=output)
     except JobLost:

@@ -115,6 +115,36 @@ def test_an_export_of_an_imported_segment_holds_only_its_members(tenant: Any) ->
     assert done.segment_version == job.segment.version
 
 
+def test_an_export_of_a_dynamic_segment_holds_its_matches_at_the_version_recorded(tenant: Any) -> None:
+    from segments.services.segments import segment_create, segment_update
+
+    run_upload(tenant, ndjson_gz(PINPOINT_EXPORT), "all.json.gz", fmt="JSON")
+    channels = {line["Id"]: line["ChannelType"] for line in PINPOINT_EXPORT}
+    wanted = sorted(i for i, c in channels.items() if c == "SMS")
+    segment = segment_create(
+        tenant=tenant,
+        body={
+            "Name": "sms",
+            "Dimensions": {"Demographic": {"Channel": {"DimensionType": "INCLUSIVE", "Values": ["SMS"]}}},
+        },
+        by="tests",
+    )
+    job = export_create(tenant=tenant, by="tests", segment=segment)
+    segment_update(
+        segment=segment,
+        body={"Dimensions": {"Demographic": {"Channel": {"DimensionType": "EXCLUSIVE", "Values": ["SMS"]}}}},
+        by="tests",
+    )
+
+    done = export_run(tenant_id=tenant.pk, job_id=job.pk)
+
+    assert done is not None and done.status == JobStatus.COMPLETED, done and done.message
+    with done.file.open("rb") as handle:
+        assert sorted(line["Id"] for line in read_ndjson_gz(handle.read())) == wanted
+    segment.refresh_from_db()
+    assert sorted(line["Id"] for line in _export_file(tenant, segment=segment)) == sorted(set(channels) - set(wanted))
+
+
 def test_it_writes_the_export_under_an_s3_prefix(tenant: Any) -> None:
     run_upload(tenant, ndjson_gz(PINPOINT_EXPORT), "all.json.gz", fmt="JSON")
     with mock_aws():
@@ -189,11 +219,11 @@ def test_another_tenants_segment_is_a_400_naming_segment_id(api: Any, tenant: An
     dynamic = Segment.objects.create(tenant=tenant, name="Dynamic", kind=Segment.Kind.DIMENSIONAL)
 
     foreign = api.post(url(tenant, "exports/"), {"SegmentId": theirs.public_id}, format="json")
-    not_imported = api.post(url(tenant, "exports/"), {"SegmentId": dynamic.public_id}, format="json")
+    dynamic_export = api.post(url(tenant, "exports/"), {"SegmentId": dynamic.public_id}, format="json")
 
     assert foreign.status_code == 400 and list(foreign.json()["errors"]) == ["SegmentId"]
     assert "no segment" in foreign.json()["errors"]["SegmentId"][0]
-    assert not_imported.status_code == 400 and "dynamic segment" in not_imported.json()["errors"]["SegmentId"][0]
+    assert dynamic_export.status_code == 202, dynamic_export.json()
 
 
 def test_another_tenants_export_is_not_found(api: Any, tenant: Any, other_tenant: Any) -> None:

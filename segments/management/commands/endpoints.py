@@ -115,7 +115,11 @@ class Command(OperatorCommand):
         to_s3 = out.startswith("s3://")
         if not to_s3 and not Path(out).resolve().parent.is_dir():
             raise CommandError(f"the folder of {out} does not exist")
-        segment = import_segment_check(tenant=tenant, segment_id=options["segment"]) if options["segment"] else None
+        segment = (
+            import_segment_check(tenant=tenant, segment_id=options["segment"], dynamic_ok=True)
+            if options["segment"]
+            else None
+        )
         job = export_create(
             tenant=tenant, by=CLI_ACTOR, segment=segment, s3_url_prefix=out if to_s3 else "", enqueue=False
         )

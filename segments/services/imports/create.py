@@ -34,15 +34,17 @@ def import_format_check(value: Any, *, filename: str = "", field: str = "Format"
     return text
 
 
-def import_segment_check(*, tenant: Tenant, segment_id: str, field: str = "SegmentId") -> Segment:
-    """An imported segment of the tenant, by its SegmentId (another tenant's id is simply unknown)."""
+def import_segment_check(
+    *, tenant: Tenant, segment_id: str, field: str = "SegmentId", dynamic_ok: bool = False
+) -> Segment:
+    """A segment of the tenant by its SegmentId (another tenant's id is simply unknown); imports need an
+    imported one, exports (`dynamic_ok`) take either kind."""
     segment = Segment.objects.for_tenant(tenant).filter(public_id=str(segment_id).strip()).first()
     if segment is None:
         raise Invalid(f"there is no segment {segment_id!r} in this project", field=field)
-    if segment.kind != Segment.Kind.IMPORT:
+    if segment.kind != Segment.Kind.IMPORT and not dynamic_ok:
         raise Invalid(
-            f"segment {segment_id!r} is a dynamic segment; only imported segments take imports and exports for now",
-            field=field,
+            f"segment {segment_id!r} is a dynamic segment; imports add rows to imported segments only", field=field
         )
     return segment
 
