@@ -20,7 +20,20 @@ COMPARISONS = ("EQUAL", "GREATER_THAN", "GREATER_THAN_OR_EQUAL", "LESS_THAN", "L
 DURATIONS = {"HR_24": 1, "DAY_7": 7, "DAY_14": 14, "DAY_30": 30}
 RECENCY_TYPES = ("ACTIVE", "INACTIVE")
 GROUP_TYPES = ("ALL", "ANY", "NONE")
-DEMOGRAPHIC_KEYS = ("AppVersion", "Channel", "DeviceType", "Make", "Model", "Platform")
+# Pinpoint's SegmentDemographics keys, then Engage's additions (the endpoint fields Pinpoint did not filter on).
+DEMOGRAPHIC_KEYS = (
+    "AppVersion",
+    "Channel",
+    "DeviceType",
+    "Make",
+    "Model",
+    "Platform",
+    "Locale",
+    "ModelVersion",
+    "PlatformVersion",
+    "Timezone",
+)
+LOCATION_SET_KEYS = ("City", "PostalCode", "Region")  # Engage's additions beside Country and GPSPoint
 EVENT_OPERATORS = ("AT_LEAST", "AT_MOST")
 MAX_VALUES = 100
 MAX_VALUE_LENGTH = 100
@@ -74,6 +87,7 @@ class Dimensions:
     metrics: dict[str, MetricDim] = field(default_factory=dict)
     demographic: dict[str, SetDim] = field(default_factory=dict)
     country: SetDim | None = None
+    location: dict[str, SetDim] = field(default_factory=dict)  # City, PostalCode, Region
     gps: GpsDim | None = None
     recency: tuple[str, str] | None = None  # (RecencyType, Duration)
     events: tuple[EventDim, ...] = ()
@@ -215,6 +229,11 @@ def parse_dimensions(value: Any, path: str, counter: _Counter) -> Dimensions:
         demographic[key] = _set_dim(dim, f"{path}.Demographic.{key}", counter)
     location = _obj(data.get("Location") or {}, f"{path}.Location")
     country = _set_dim(location["Country"], f"{path}.Location.Country", counter) if location.get("Country") else None
+    location_sets = {
+        key: _set_dim(location[key], f"{path}.Location.{key}", counter)
+        for key in LOCATION_SET_KEYS
+        if location.get(key)
+    }
     gps = None
     if location.get("GPSPoint"):
         point = _obj(location["GPSPoint"], f"{path}.Location.GPSPoint")
@@ -249,6 +268,7 @@ def parse_dimensions(value: Any, path: str, counter: _Counter) -> Dimensions:
         metrics=_named(data.get("Metrics") or {}, f"{path}.Metrics", _metric_dim),
         demographic=demographic,
         country=country,
+        location=location_sets,
         gps=gps,
         recency=recency,
         events=tuple(_event_dim(e, f"{path}.Events[{i}]", counter) for i, e in enumerate(events)),

@@ -47,6 +47,8 @@ def dimensions_json(dims: Dimensions) -> dict[str, Any]:
     location: dict[str, Any] = {}
     if dims.country:
         location["Country"] = _set(dims.country)
+    for key, set_dim in dims.location.items():
+        location[key] = _set(set_dim)
     if dims.gps:
         location["GPSPoint"] = {
             "Coordinates": {"Latitude": dims.gps.latitude, "Longitude": dims.gps.longitude},

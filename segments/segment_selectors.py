@@ -24,6 +24,13 @@ VALUE_COLUMNS = {
     "Make": "make",
     "Model": "model",
     "Country": "country",
+    "Locale": "locale",
+    "ModelVersion": "model_version",
+    "PlatformVersion": "platform_version",
+    "Timezone": "timezone",
+    "Location.City": "city",
+    "Location.PostalCode": "postal_code",
+    "Location.Region": "region",
 }
 LIST_COLUMNS = {"attribute": "attributes", "user_attribute": "user_attributes"}
 

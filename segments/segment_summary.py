@@ -26,6 +26,10 @@ DEMOGRAPHIC_LABELS = {
     "Make": "Make",
     "Model": "Model",
     "Platform": "Platform",
+    "Locale": "Locale",
+    "ModelVersion": "Model version",
+    "PlatformVersion": "Platform version",
+    "Timezone": "Time zone",
 }
 SOURCE_VERBS = {"ANY": "In any of", "ALL": "In all of", "NONE": "Not in any of"}
 JOINS = {"ALL": "all", "ANY": "any", "NONE": "none"}

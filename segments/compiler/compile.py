@@ -32,7 +32,12 @@ DEMOGRAPHIC_COLUMNS = {
     "Make": "make",
     "Model": "model",
     "Platform": "platform",
+    "Locale": "locale",
+    "ModelVersion": "model_version",
+    "PlatformVersion": "platform_version",
+    "Timezone": "timezone",
 }
+LOCATION_COLUMNS = {"City": "city", "PostalCode": "postal_code", "Region": "region"}
 MAX_DEPTH = 5
 KM_PER_DEGREE_LAT = 110.574
 KM_PER_DEGREE_LON_AT_EQUATOR = 111.320
@@ -121,6 +126,8 @@ class SegmentCompiler:
             parts.append(self._set(f"Demographic.{key}", DEMOGRAPHIC_COLUMNS[key], set_dim))
         if dims.country:
             parts.append(self._set("Location.Country", "country", dims.country))
+        for key, set_dim in dims.location.items():
+            parts.append(self._set(f"Location.{key}", LOCATION_COLUMNS[key], set_dim))
         if dims.gps:
             parts.append(self._gps(dims.gps))
         if dims.recency:

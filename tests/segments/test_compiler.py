@@ -406,3 +406,23 @@ def test_member_ids_stream_in_chunks_on_both_databases(tenants) -> None:
             )
         )
         assert sorted(c[0] for c in chunks) == ["e1", "e2"] and all(len(c) == 1 for c in chunks)
+
+
+def test_engage_dimensions_beyond_pinpoint_locale_time_zone_city_region_postal_code(tenants) -> None:
+    for alias in DBS:
+        tenant = tenants[alias]
+        Endpoint.objects.using(alias).filter(tenant=tenant, endpoint_id="e1").update(
+            locale="ko_KR", timezone="Asia/Seoul", city="Seoul", region="Seoul", postal_code="04524"
+        )
+    body = dims(
+        Demographic={"Locale": {"Values": ["ko_KR"]}, "Timezone": {"Values": ["Asia/Seoul"]}},
+        Location={
+            "City": {"Values": ["Seoul"]},
+            "Region": {"DimensionType": "INCLUSIVE", "Values": ["Seoul"]},
+            "PostalCode": {"Values": ["04524"]},
+        },
+    )
+    assert members(tenants, body) == ["e1"]
+    assert definition_json(parse_definition(body))["Dimensions"]["Location"]["PostalCode"]["Values"] == ["04524"]
+    excluded = dims(Location={"City": {"DimensionType": "EXCLUSIVE", "Values": ["Seoul"]}})
+    assert members(tenants, excluded) == ["e2", "e3", "e4", "e5"]

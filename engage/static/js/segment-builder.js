@@ -9,6 +9,10 @@
   const DATE_OPS = ["BEFORE", "AFTER", "ON", "BETWEEN"];
   const DAY = /^\d{4}-\d{2}-\d{2}$/;
   const DIMENSION_KEYS = ["Attributes", "UserAttributes", "Metrics", "Demographic", "Location", "Behavior", "Events"];
+  // The "Device" filter's keys: Demographic ones, and (as Location.<key>) the place fields beside Country.
+  const DEVICE_KEYS = ["Platform", "AppVersion", "Make", "Model", "Channel", "Locale", "ModelVersion", "PlatformVersion",
+    "Timezone"];
+  const PLACE_KEYS = ["City", "Region", "PostalCode"];
   let serial = 0;
 
   // A list of values typed (Enter) or picked from a <datalist>, each shown as a removable chip.
@@ -126,7 +130,9 @@
       const values = Tokens.values($(row, "[data-tokens]"));
       if (!values.length) return null;
       const key = $(row, "[data-key]").value;
-      return { section: "Demographic", key, value: { DimensionType: $(row, "[data-op]").value, Values: values } };
+      const value = { DimensionType: $(row, "[data-op]").value, Values: values };
+      if (key.startsWith("Location.")) return { section: "Location", key: key.slice("Location.".length), value };
+      return { section: "Demographic", key, value };
     },
     country: (row) => {
       const values = Tokens.values($(row, "[data-tokens]")).map((v) => v.toUpperCase());
@@ -295,11 +301,14 @@
       entries(dims.UserAttributes).forEach(([name, d]) => add("user_attribute", { name, ...d }));
       entries(dims.Metrics).forEach(([name, d]) => add("metric", { name, ...d }));
       entries(dims.Demographic).forEach(([key, d]) => {
-        if (["Platform", "AppVersion", "Make", "Model", "Channel"].includes(key)) add("demographic", { key, ...d });
+        if (DEVICE_KEYS.includes(key)) add("demographic", { key, ...d });
         else this.warnings.push(`Demographic.${key}`);
       });
       const location = dims.Location || {};
-      entries(location).forEach(([key]) => { if (!["Country", "GPSPoint"].includes(key)) this.warnings.push(`Location.${key}`); });
+      entries(location).forEach(([key, d]) => {
+        if (PLACE_KEYS.includes(key)) add("demographic", { ...d, key: `Location.${key}` });
+        else if (!["Country", "GPSPoint"].includes(key)) this.warnings.push(`Location.${key}`);
+      });
       if (location.Country) add("country", location.Country);
       if (location.GPSPoint) add("gps", location.GPSPoint);
       if (dims.Behavior && dims.Behavior.Recency) add("recency", dims.Behavior.Recency);
