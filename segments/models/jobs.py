@@ -23,28 +23,15 @@ class JobStatus(models.TextChoices):
 FINISHED = (JobStatus.COMPLETED, JobStatus.FAILED)
 
 
-class ImportJob(TenantScopedModel):
-    class Format(models.TextChoices):
-        CSV = "CSV"
-        JSON = "JSON"
+class Job(TenantScopedModel):
+    """What import and export jobs share: status, progress counters, who and when, and the run's lease."""
 
     status = models.CharField(max_length=32, choices=JobStatus.choices, default=JobStatus.CREATED)
-    format = models.CharField(max_length=8, choices=Format.choices)
-    source = models.CharField(max_length=1024, help_text="s3://bucket/prefix, or the uploaded file's name")
-    upload = models.FileField(upload_to="imports/", blank=True)
-    define_segment = models.BooleanField(default=False)
-    segment_name = models.CharField(max_length=255, blank=True)
     segment = models.ForeignKey("segments.Segment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    register_endpoints = models.BooleanField(default=True)
-    external_id = models.CharField(max_length=255, blank=True)
-    total_bytes = models.BigIntegerField(default=0)
-    processed_bytes = models.BigIntegerField(default=0)
     total_pieces = models.PositiveIntegerField(default=0)
     completed_pieces = models.PositiveIntegerField(default=0)
     failed_pieces = models.PositiveIntegerField(default=0)
     total_processed = models.PositiveIntegerField(default=0)
-    imported = models.PositiveIntegerField(default=0)
-    total_failures = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -57,22 +44,45 @@ class ImportJob(TenantScopedModel):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"import {self.pk} ({self.source})"
 
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED
 
-    @property
-    def progress_percent(self) -> int:
+    def _percent(self, done: int, total: int) -> int:
         if self.status == JobStatus.COMPLETED:
             return 100
-        if not self.total_bytes:
-            return 0
-        return min(99, int(self.processed_bytes * 100 / self.total_bytes))
+        return min(99, int(done * 100 / total)) if total else 0
+
+
+class ImportJob(Job):
+    class Format(models.TextChoices):
+        CSV = "CSV"
+        JSON = "JSON"
+
+    format = models.CharField(max_length=8, choices=Format.choices)
+    source = models.CharField(max_length=1024, help_text="s3://bucket/prefix, or the uploaded file's name")
+    upload = models.FileField(upload_to="imports/", blank=True)
+    define_segment = models.BooleanField(default=False)
+    segment_name = models.CharField(max_length=255, blank=True)
+    register_endpoints = models.BooleanField(default=True)
+    external_id = models.CharField(max_length=255, blank=True)
+    total_bytes = models.BigIntegerField(default=0)
+    processed_bytes = models.BigIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    total_failures = models.PositiveIntegerField(default=0)
+
+    class Meta(Job.Meta):
+        abstract = False
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.source})"
+
+    @property
+    def progress_percent(self) -> int:
+        return self._percent(self.processed_bytes, self.total_bytes)
 
 
 class ImportFailure(models.Model):
@@ -93,43 +103,20 @@ class ImportFailure(models.Model):
         return f"line {self.line}: {self.reason}"
 
 
-class ExportJob(TenantScopedModel):
-    status = models.CharField(max_length=32, choices=JobStatus.choices, default=JobStatus.CREATED)
-    segment = models.ForeignKey("segments.Segment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+class ExportJob(Job):
     segment_version = models.PositiveIntegerField(null=True, blank=True)
     s3_url_prefix = models.CharField(max_length=1024, blank=True)
     file = models.FileField(upload_to="exports/", blank=True)
     total_endpoints = models.PositiveIntegerField(default=0)
-    total_processed = models.PositiveIntegerField(default=0)
-    total_pieces = models.PositiveIntegerField(default=0)
-    completed_pieces = models.PositiveIntegerField(default=0)
-    failed_pieces = models.PositiveIntegerField(default=0)
-    message = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
     # Where the finished file went: an s3:// URL, or empty when it is kept for download (`file`).
     output = models.CharField(max_length=1024, blank=True)
-    claim = models.CharField(max_length=32, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Job.Meta):
+        abstract = False
 
     def __str__(self) -> str:
         return f"export {self.pk}"
 
     @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED
-
-    @property
     def progress_percent(self) -> int:
-        if self.status == JobStatus.COMPLETED:
-            return 100
-        if not self.total_endpoints:
-            return 0
-        return min(99, int(self.total_processed * 100 / self.total_endpoints))
+        return self._percent(self.total_processed, self.total_endpoints)
