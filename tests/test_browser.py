@@ -43,7 +43,9 @@ def login(page: Page, live_server: Any) -> Callable[[str], None]:
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
+        # Wait for the next page to load (deferred scripts included) before touching its controls.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log in").click()
 
     return log_in
 
@@ -115,7 +117,9 @@ def test_it_explains_a_login_form_left_open_past_its_session(
 
     page.get_by_label("Email").fill("owner@acme.test")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    # Wait for the next page to load (deferred scripts included) before touching its controls.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
 
     expect(page.get_by_role("heading", name="Page expired")).to_be_visible()
     expect(page.get_by_text("Go back, reload the page and try again.")).to_be_visible()

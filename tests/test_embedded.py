@@ -190,7 +190,9 @@ def test_it_runs_the_console_on_sqlite_and_bundled_redis_and_stops_on_ctrl_c(pag
     page.goto(f"{up.url}/")
     page.get_by_label("Email").fill(DEMO_EMAIL)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    # Wait for the next page to load (deferred scripts included) before touching its controls.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(rf"^{re.escape(up.url)}/t/[0-9a-f]{{32}}/campaigns/$"))
     expect(page.get_by_role("heading", name="Campaigns", exact=True)).to_be_visible()
     expect(page.locator("#campaigns-empty, #campaigns")).to_be_visible()

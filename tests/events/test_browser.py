@@ -29,7 +29,9 @@ def test_an_admin_adds_a_webhook_sends_a_test_record_and_watches_the_lag(
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill("admin@streams.test")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    # Wait for the next page to load (deferred scripts included) before touching its controls.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
 
     page.goto(f"{live_server.url}/t/{tenant.public_id}/settings/")
     page.get_by_role("link", name="Event streams").click()

@@ -32,7 +32,9 @@ def test_an_upload_shows_live_progress_then_the_rejected_rows(page: Page, live_s
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill("marketer@acme.test")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    # Wait for the next page to load (deferred scripts included) before touching its controls.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
     rows = [["EMAIL", f"p{i}@example.com", "golf"] for i in range(300)] + [["EMAIL", "not-an-address", "x"]]
     source = tmp_path / "newsletter.csv"
     source.write_bytes(csv_bytes(["ChannelType", "Address", "Attributes.Interests"], rows))

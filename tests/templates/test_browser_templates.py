@@ -80,7 +80,9 @@ def login(page: Page, live_server: Any) -> Callable[[Tenant, str], str]:
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
+        # Wait for the next page to load (deferred scripts included) before touching its controls.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log in").click()
         expect(page.get_by_role("link", name="Templates")).to_be_visible()
         return f"{live_server.url}/t/{tenant.public_id}/templates/"
 
