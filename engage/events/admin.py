@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from engage import clock
-from engage.events.streams.models import EventStream
+from engage.events.streams.models import DELIVERY_STATE_FIELDS, EventStream
 
 # Webhook secrets and AWS keys are left out of every admin page; tenants set them in the console or API.
 FIELDS = (
@@ -25,13 +25,7 @@ FIELDS = (
     "region",
     "endpoint_url",
     "credentials",
-    "cursor",
-    "exported_count",
-    "last_success_at",
-    "last_error",
-    "last_error_at",
-    "failures",
-    "next_attempt_at",
+    *DELIVERY_STATE_FIELDS,
     "created_at",
     "updated_at",
 )

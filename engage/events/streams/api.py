@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from engage.api.base import TenantViewSet
 from engage.events.streams.config import CONFIG_FIELDS
-from engage.events.streams.models import EventStream
+from engage.events.streams.models import DELIVERY_STATE_FIELDS, EventStream
 from engage.events.streams.selectors import stream_lag
 from engage.events.streams.services import stream_create, stream_delete, stream_test, stream_update
 from engage.tenancy.models import Capability
@@ -84,13 +84,7 @@ class EventStreamSerializer(serializers.ModelSerializer):
             "id",
             "bucket",
             "prefix",
-            "cursor",
-            "exported_count",
-            "last_success_at",
-            "last_error",
-            "last_error_at",
-            "failures",
-            "next_attempt_at",
+            *DELIVERY_STATE_FIELDS,
             "created_at",
             "updated_at",
         ]

@@ -7,6 +7,17 @@ from django.db import models
 from engage.crypto import EncryptedTextField
 from engage.tenancy.models import TenantScopedModel
 
+# What the export writes as it delivers: shown everywhere, edited nowhere.
+DELIVERY_STATE_FIELDS = (
+    "cursor",
+    "exported_count",
+    "last_success_at",
+    "last_error",
+    "last_error_at",
+    "failures",
+    "next_attempt_at",
+)
+
 
 class EventStream(TenantScopedModel):
     """One destination. `cursor` is the id of the last Event the destination accepted."""
