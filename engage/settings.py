@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "engage.events",
     "segments",
     "templates",
+    "channels",
     "campaigns",
 ]
 

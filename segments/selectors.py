@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from engage.events.models import Event
 from engage.tenancy.models import Tenant
-from segments.models import Endpoint
+from segments.models import Endpoint, SuppressedAddress
 
 
 def endpoints_search(
@@ -174,3 +174,22 @@ def events_latest_id(*, tenant: Tenant) -> int:
 def event_for_tenant(*, tenant: Tenant, event_id: int) -> Event | None:
     """One event by its id, or None."""
     return Event.objects.for_tenant(tenant).filter(pk=event_id).first()
+
+
+def endpoints_by_ids(*, tenant_id: int, endpoint_ids: list[str]) -> dict[str, Endpoint]:
+    """Endpoints of one tenant by their ids, in one query (the send path reads a chunk at a time)."""
+    if not endpoint_ids:
+        return {}
+    found = Endpoint.objects.filter(tenant_id=tenant_id, endpoint_id__in=endpoint_ids)
+    return {e.endpoint_id: e for e in found}
+
+
+def suppressed_among(*, tenant_id: int, addresses: list[str]) -> set[str]:
+    """Which of these addresses are on the tenant's suppression list (email compared case-insensitively)."""
+    if not addresses:
+        return set()
+    wanted = {a.lower() if "@" in a else a for a in addresses}
+    listed = set(
+        SuppressedAddress.objects.filter(tenant_id=tenant_id, address__in=wanted).values_list("address", flat=True)
+    )
+    return {a for a in addresses if (a.lower() if "@" in a else a) in listed}

@@ -1,0 +1,16 @@
+from channels.models.caps import CapReservation, SmsSpend
+from channels.models.config import ChannelConfig, EmailIdentity, Provider
+from channels.models.ledger import Delivery, Dispatch, Reason, Source, Status
+
+__all__ = [
+    "CapReservation",
+    "ChannelConfig",
+    "Delivery",
+    "Dispatch",
+    "EmailIdentity",
+    "Provider",
+    "Reason",
+    "SmsSpend",
+    "Source",
+    "Status",
+]

@@ -1,0 +1,1 @@
+"""Channel services: dispatch and enqueue, send, caps, rate limits, suppression, the sweeper."""

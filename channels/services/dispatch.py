@@ -1,0 +1,121 @@
+"""Creating a dispatch (what to send) and planning its Delivery rows into chunks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+from django.db import transaction
+
+from channels.models import ChannelConfig, Delivery, Dispatch, Provider, Status
+from channels.selectors import config_for_channel
+from engage import clock
+from engage.errors import Invalid
+from engage.tenancy.models import Tenant
+
+CHUNK_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One planned message. `key` makes it unique within the tenant (a re-plan inserts nothing new).
+    A recipient planned as skipped (cap, quiet time...) gets a ledger row all the same, with its reason."""
+
+    key: str
+    endpoint_id: str = ""
+    user_id: str = ""
+    address: str = ""
+    context: dict[str, Any] | None = None
+    status: str = Status.QUEUED
+    reason: str = ""
+
+
+def dispatch_create(
+    *,
+    tenant: Tenant,
+    channel: str,
+    source: str,
+    message: dict[str, Any],
+    config: ChannelConfig | None = None,
+    use_default_config: bool = True,
+    expires_at: datetime | None = None,
+    request_key: str = "",
+    created_by: str = "",
+    **source_ids: str,
+) -> Dispatch:
+    """One message for many recipients. Without `config`, the channel's enabled default config (or the
+    sandbox when there is none). `source_ids`: campaign_id, run_id, treatment_id, journey_id, activity_id."""
+    if config is None and use_default_config:
+        config = config_for_channel(tenant=tenant, channel=channel)
+    if config is not None and (config.tenant_id != tenant.pk or config.channel != channel):
+        raise Invalid(f"channel config {config.pk} does not send {channel} for this project", field="config")
+    allowed = {"campaign_id", "run_id", "treatment_id", "journey_id", "activity_id"}
+    unknown = set(source_ids) - allowed
+    if unknown:
+        raise TypeError(f"unknown source ids: {', '.join(sorted(unknown))}")
+    return Dispatch.objects.create(
+        tenant=tenant,
+        config=config,
+        channel=channel,
+        provider=config.provider if config is not None else Provider.SANDBOX,
+        source=source,
+        message=message,
+        expires_at=expires_at,
+        request_key=request_key,
+        created_by=created_by,
+        created_at=clock.now(),
+        **{k: str(v) for k, v in source_ids.items()},
+    )
+
+
+def _batches(items: Iterable[Recipient], size: int) -> Iterator[list[Recipient]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def deliveries_enqueue(
+    *, dispatch: Dispatch, recipients: Iterable[Recipient], chunk_size: int = CHUNK_SIZE, send: bool = True
+) -> list[int]:
+    """Insert the recipients' Delivery rows in chunks and (after commit) enqueue one send task per chunk
+    that has queued rows. Keys already in the ledger are left alone. Returns the new chunk numbers."""
+    from channels.tasks import chunk_enqueue
+
+    chunks: list[int] = []
+    now = clock.now()
+    with transaction.atomic():
+        locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+        next_chunk = locked.chunks
+        for batch in _batches(recipients, chunk_size):
+            rows = [_row(dispatch, next_chunk, r, now) for r in batch]
+            Delivery.objects.bulk_create(rows, batch_size=chunk_size, ignore_conflicts=True)
+            if any(r.status == Status.QUEUED for r in batch):
+                chunks.append(next_chunk)
+            next_chunk += 1
+        Dispatch.objects.filter(pk=dispatch.pk).update(chunks=next_chunk)
+        dispatch.chunks = next_chunk
+        if send:
+            for chunk in chunks:
+                transaction.on_commit(lambda c=chunk: chunk_enqueue(dispatch.tenant_id, dispatch.pk, c))  # type: ignore[misc]
+    return chunks
+
+
+def _row(dispatch: Dispatch, chunk: int, r: Recipient, now: datetime) -> Delivery:
+    return Delivery(
+        tenant_id=dispatch.tenant_id,
+        dispatch_id=dispatch.pk,
+        chunk=chunk,
+        key=r.key,
+        channel=dispatch.channel,
+        endpoint_id=r.endpoint_id,
+        user_id=r.user_id,
+        address=r.address,
+        context=r.context,
+        status=r.status,
+        reason=r.reason,
+        queued_at=now,
+        updated_at=now,
+    )

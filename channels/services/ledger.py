@@ -1,0 +1,172 @@
+"""The ledger's hot SQL: claim a chunk's rows, mark them handed over, write results back in bulk.
+
+PostgreSQL gets single statements over arrays (FOR UPDATE SKIP LOCKED so that workers never wait on each
+other); SQLite, whose writers are serialised anyway, gets the plain equivalents.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+
+from channels.models import Status
+
+
+@dataclass
+class Claimed:
+    id: int
+    key: str
+    endpoint_id: str
+    user_id: str
+    address: str
+    context: dict[str, Any] | None
+    attempts: int
+
+
+@dataclass
+class Outcome:
+    """What to write on one row. `payload` only for the sandbox (the Outbox)."""
+
+    id: int
+    status: str
+    reason: str = ""
+    status_message: str = ""
+    provider_message_id: str = ""
+    parts: int = 0
+    price_millicents: int = 0
+    payload: dict[str, Any] | None = None
+    not_before: datetime | None = None
+    address: str = ""
+
+
+def _dt(value: datetime | None) -> Any:
+    """A datetime as this database's raw SQL wants it (SQLite stores naive UTC text)."""
+    return connection.ops.adapt_datetimefield_value(value) if value is not None else None
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def deliveries_claim(
+    *, tenant_id: int, dispatch_id: int, chunk: int, limit: int, now: datetime, lease_until: datetime
+) -> list[Claimed]:
+    """Move up to `limit` due queued rows of a chunk to `sending` under a lease, and return them."""
+    pg = connection.vendor == "postgresql"
+    lock = "FOR UPDATE SKIP LOCKED" if pg else ""
+    sql = f"""
+        UPDATE channels_delivery SET status = %s, lease_until = %s, attempts = attempts + 1, updated_at = %s
+        WHERE id IN (
+            SELECT id FROM channels_delivery
+            WHERE tenant_id = %s AND dispatch_id = %s AND chunk = %s AND status = %s
+              AND (not_before IS NULL OR not_before <= %s)
+            ORDER BY id LIMIT %s {lock}
+        )
+        RETURNING id, key, endpoint_id, user_id, address, context, attempts
+    """  # noqa: S608 (no user input is formatted in)
+    params = [Status.SENDING, _dt(lease_until), _dt(now), tenant_id, dispatch_id, chunk, Status.QUEUED, _dt(now), limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    claimed = [Claimed(r[0], r[1], r[2], r[3], r[4], _json(r[5]), r[6]) for r in rows]
+    claimed.sort(key=lambda c: c.id)
+    return claimed
+
+
+def deliveries_mark_attempted(*, ids: Sequence[int], now: datetime) -> None:
+    """Record that these rows are about to reach the provider (a lost worker then leaves them `unknown`)."""
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("UPDATE channels_delivery SET attempted_at = %s WHERE id = ANY(%s)", [now, list(ids)])
+        else:
+            marks = ",".join("%s" for _ in ids)
+            cursor.execute(f"UPDATE channels_delivery SET attempted_at = %s WHERE id IN ({marks})", [_dt(now), *ids])  # noqa: S608
+
+
+_COLUMNS = (
+    ("status", "text"),
+    ("reason", "text"),
+    ("status_message", "text"),
+    ("provider_message_id", "text"),
+    ("parts", "smallint"),
+    ("price_millicents", "bigint"),
+    ("payload", "jsonb"),
+    ("not_before", "timestamptz"),
+    ("address", "text"),
+)
+
+
+def deliveries_write(*, outcomes: Sequence[Outcome], now: datetime) -> None:
+    """Write results back: sent rows get sent_at, re-queued rows lose their lease and attempted_at."""
+    if not outcomes:
+        return
+    if connection.vendor == "postgresql":
+        _write_pg(outcomes, now)
+    else:
+        _write_generic(outcomes, now)
+
+
+def _values(o: Outcome) -> list[Any]:
+    payload = json.dumps(o.payload, separators=(",", ":")) if o.payload is not None else None
+    return [
+        o.status,
+        o.reason,
+        o.status_message,
+        o.provider_message_id,
+        o.parts,
+        o.price_millicents,
+        payload,
+        o.not_before,
+        o.address,
+    ]
+
+
+_SET = """
+    status = v.status, reason = v.reason, status_message = v.status_message,
+    provider_message_id = v.provider_message_id, parts = v.parts, price_millicents = v.price_millicents,
+    payload = COALESCE(v.payload, d.payload), not_before = v.not_before, updated_at = %s,
+    address = CASE WHEN v.address = '' THEN d.address ELSE v.address END,
+    sent_at = CASE WHEN v.status = 'sent' THEN %s ELSE d.sent_at END,
+    lease_until = CASE WHEN v.status = 'queued' THEN NULL ELSE d.lease_until END,
+    attempted_at = CASE WHEN v.status = 'queued' THEN NULL ELSE d.attempted_at END
+"""
+
+
+def _write_pg(outcomes: Sequence[Outcome], now: datetime) -> None:
+    columns = list(zip(*(_values(o) for o in outcomes), strict=True))
+    unnest = ", ".join(f"unnest(%s::{kind}[]) AS {name}" for name, kind in _COLUMNS)
+    sql = f"""
+        UPDATE channels_delivery d SET {_SET}
+        FROM (SELECT unnest(%s::bigint[]) AS id, {unnest}) v
+        WHERE d.id = v.id
+    """  # noqa: S608
+    params: list[Any] = [now, now, [o.id for o in outcomes], *[list(c) for c in columns]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _write_generic(outcomes: Sequence[Outcome], now: datetime) -> None:
+    sql = """
+        UPDATE channels_delivery SET status = %s, reason = %s, status_message = %s, provider_message_id = %s,
+            parts = %s, price_millicents = %s, payload = COALESCE(%s, payload), not_before = %s,
+            address = CASE WHEN %s = '' THEN address ELSE %s END, updated_at = %s,
+            sent_at = CASE WHEN %s = 'sent' THEN %s ELSE sent_at END,
+            lease_until = CASE WHEN %s = 'queued' THEN NULL ELSE lease_until END,
+            attempted_at = CASE WHEN %s = 'queued' THEN NULL ELSE attempted_at END
+        WHERE id = %s
+    """
+    stamp = _dt(now)
+    rows = []
+    for o in outcomes:
+        values = _values(o)
+        values[7] = _dt(values[7])
+        rows.append([*values[:8], o.address, o.address, stamp, o.status, stamp, o.status, o.status, o.id])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

@@ -1,0 +1,63 @@
+"""Send tasks: one per chunk, plus the sweeper beat runs."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import redis
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from channels.services.send import deliveries_send, lease
+from channels.services.sweep import deliveries_sweep
+from engage import clock
+from engage.redis import redis_client
+
+log = logging.getLogger(__name__)
+
+TRANSIENT = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
+
+
+def _marker(dispatch_id: int, chunk: int) -> str:
+    return f"engage:chunk:{dispatch_id}:{chunk}"
+
+
+def chunk_enqueue(tenant_id: int, dispatch_id: int, chunk: int, *, eta: datetime | None = None) -> None:
+    """Queue a chunk's send task, leaving a marker (for one lease) so the sweeper knows it is coming."""
+    countdown = max(0.0, (eta - clock.now()).total_seconds()) if eta is not None else 0.0
+    ttl = int(lease().total_seconds() + countdown) + 1
+    redis_client().set(_marker(dispatch_id, chunk), "1", ex=ttl)
+    send_chunk.apply_async((tenant_id, dispatch_id, chunk), countdown=countdown)
+
+
+def chunk_is_enqueued(dispatch_id: int, chunk: int) -> bool:
+    return bool(redis_client().exists(_marker(dispatch_id, chunk)))
+
+
+@shared_task(
+    name="channels.send_chunk",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def send_chunk(tenant_id: int, dispatch_id: int, chunk: int) -> None:
+    """Send one planned chunk. Running it twice sends nothing twice."""
+    result = deliveries_send(tenant_id=tenant_id, dispatch_id=dispatch_id, chunk=chunk)
+    if result.retry_at is not None:
+        chunk_enqueue(tenant_id, dispatch_id, chunk, eta=result.retry_at)
+    else:
+        redis_client().delete(_marker(dispatch_id, chunk))
+
+
+@shared_task(name="channels.sweep", ignore_result=True)
+def sweep() -> None:
+    """Requeue rows lost workers never handed over, resolve the ones they did as unknown, and re-enqueue
+    chunks whose task went missing (beat runs this every 30 seconds)."""
+    result = deliveries_sweep(now=clock.now(), enqueue=chunk_enqueue, is_enqueued=chunk_is_enqueued)
+    if result.requeued or result.unknown or result.chunks:
+        log.info(
+            "sweep: %s requeued, %s unknown, %s chunks re-enqueued", result.requeued, result.unknown, result.chunks
+        )
