@@ -28,6 +28,9 @@ def bench_tenant(name: str) -> Iterator[Any]:
                     [tenant.pk],
                 )
             for table in (
+                "channels_delivery",
+                "channels_dispatch",
+                "channels_capreservation",
                 "events_event",
                 "segments_endpoint",
                 "segments_attributename",

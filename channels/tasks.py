@@ -24,15 +24,19 @@ def _marker(dispatch_id: int, chunk: int) -> str:
 
 
 def chunk_enqueue(tenant_id: int, dispatch_id: int, chunk: int, *, eta: datetime | None = None) -> None:
-    """Queue a chunk's send task, leaving a marker (for one lease) so the sweeper knows it is coming."""
-    countdown = max(0.0, (eta - clock.now()).total_seconds()) if eta is not None else 0.0
-    ttl = int(lease().total_seconds() + countdown) + 1
-    redis_client().set(_marker(dispatch_id, chunk), "1", ex=ttl)
+    """Queue a chunk's send task, leaving a marker (when it should run, on the shared clock) so that the
+    sweeper knows it is coming and re-enqueues it only once it is a lease overdue."""
+    now = clock.now()
+    countdown = max(0.0, (eta - now).total_seconds()) if eta is not None else 0.0
+    due = now.timestamp() + countdown
+    redis_client().set(_marker(dispatch_id, chunk), str(due), ex=int(countdown + 7 * 24 * 3600))
     send_chunk.apply_async((tenant_id, dispatch_id, chunk), countdown=countdown)
 
 
 def chunk_is_enqueued(dispatch_id: int, chunk: int) -> bool:
-    return bool(redis_client().exists(_marker(dispatch_id, chunk)))
+    """A task for this chunk is queued and not yet a lease overdue."""
+    due = redis_client().get(_marker(dispatch_id, chunk))
+    return due is not None and float(due) + lease().total_seconds() > clock.now().timestamp()
 
 
 @shared_task(

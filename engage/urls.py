@@ -20,6 +20,7 @@ urlpatterns = [
     path("t/<str:tenant_id>/campaigns/", include("campaigns.urls")),
     path("t/<str:tenant_id>/audience/", include("segments.urls")),
     path("t/<str:tenant_id>/templates/", include("templates.urls")),
+    path("t/<str:tenant_id>/channels/", include("channels.urls")),
 ]
 
 handler400 = "engage.views.bad_request"

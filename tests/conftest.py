@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -121,6 +122,63 @@ def worker_mail_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("worker-mail")
 
 
+def worker_start(
+    *,
+    log: Path,
+    mail_dir: Path,
+    concurrency: int = 2,
+    queues: str = "default,sends,events,imports",
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """Start a real Celery worker process (in its own process group, so a test can SIGKILL all of it) on the
+    test database and Redis, and wait until it answers a ping."""
+    from engage.celery import app
+
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("celery")),
+                "-A",
+                "engage",
+                "worker",
+                "-Q",
+                queues,
+                "-c",
+                str(concurrency),
+                "-l",
+                "INFO",
+                "-n",
+                f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env={**_worker_env(mail_dir), **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited: {log.read_text()[-2000:]}")
+        if app.control.ping(timeout=0.5):
+            return proc
+    worker_stop(proc)
+    raise RuntimeError(f"the Celery worker did not answer a ping in 60 s: {log.read_text()[-2000:]}")
+
+
+def worker_stop(proc: subprocess.Popen[bytes]) -> None:
+    """Warm shutdown, then kill the whole process group if it lingers."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def celery_worker(
     django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory, worker_mail_dir: Path
@@ -133,46 +191,9 @@ def celery_worker(
     from engage.celery import app
 
     app.control.purge()
-    log = tmp_path_factory.mktemp("worker") / "worker.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("celery")),
-                "-A",
-                "engage",
-                "worker",
-                "-Q",
-                "default,sends,events,imports",
-                "-c",
-                "2",
-                "-l",
-                "INFO",
-                "-n",
-                f"test-{os.getpid()}@%h",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env=_worker_env(worker_mail_dir),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the Celery worker exited: {log.read_text()[-2000:]}")
-        replies = app.control.ping(timeout=0.5)
-        if replies:
-            break
-    else:
-        proc.kill()
-        raise RuntimeError(f"the Celery worker did not answer a ping in 60 s: {log.read_text()[-2000:]}")
+    proc = worker_start(log=tmp_path_factory.mktemp("worker") / "worker.log", mail_dir=worker_mail_dir)
     yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    worker_stop(proc)
     app.control.purge()
 
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from channels.models import Dispatch, Reason, Source, Status
-from engage.events.models import Event
-from engage.events.services import events_record
+from engage.events.services import SystemEvent, system_events_record
 from templates.models import Channel
 
 # Pinpoint's campaign_send_status / journey_send_status for a ledger status and reason.
@@ -113,27 +111,45 @@ def delivery_events_record(*, dispatch: Dispatch, rows: Sequence[Written], now: 
     if dispatch.source == Source.TEST or not rows:
         return 0
     source = _source_attributes(dispatch)
-    events: list[Event] = []
+    events: list[SystemEvent] = []
+    prefix = {Source.CAMPAIGN: "campaign", Source.JOURNEY: "journey"}.get(Source(dispatch.source), "")
+    kind_key = "delivery_type" if prefix == "campaign" else "journey_activity_type"
+    delivery_type = _delivery_type(dispatch.channel)
     for row in rows:
-        common: dict[str, Any] = {
-            "endpoint_id": row.endpoint_id or row.address,
-            "user_id": row.user_id,
-            "timestamp": now,
-            "arrival": now,
-            "campaign_id": dispatch.campaign_id,
-            "journey_id": dispatch.journey_id,
-            "delivery_id": row.delivery_id,
-        }
-        if dispatch.source in (Source.CAMPAIGN, Source.JOURNEY):
-            prefix = "campaign" if dispatch.source == Source.CAMPAIGN else "journey"
-            attributes = {**source, f"{prefix}_send_status": send_status(row.status, row.reason)}
-            attributes["delivery_type" if prefix == "campaign" else "journey_activity_type"] = _delivery_type(
-                dispatch.channel
+        endpoint_id = row.endpoint_id or row.address
+        if prefix:
+            attributes = {
+                **source,
+                f"{prefix}_send_status": send_status(row.status, row.reason),
+                kind_key: delivery_type,
+            }
+            events.append(
+                SystemEvent(
+                    f"_{prefix}.send",
+                    endpoint_id,
+                    row.user_id,
+                    now,
+                    attributes,
+                    {},
+                    dispatch.campaign_id,
+                    dispatch.journey_id,
+                    row.delivery_id,
+                )
             )
-            events.append(Event(event_type=f"_{prefix}.send", attributes=attributes, **common))
         channel_event = _channel_event(dispatch, row)
         if channel_event is not None:
             kind, attributes, metrics = channel_event
-            events.append(Event(event_type=kind, attributes={**source, **attributes}, metrics=metrics, **common))
-    events_record(tenant=dispatch.tenant, events=events)
-    return len(events)
+            events.append(
+                SystemEvent(
+                    kind,
+                    endpoint_id,
+                    row.user_id,
+                    now,
+                    {**source, **attributes},
+                    metrics,
+                    dispatch.campaign_id,
+                    dispatch.journey_id,
+                    row.delivery_id,
+                )
+            )
+    return system_events_record(tenant=dispatch.tenant, events=events, arrival=now)

@@ -42,6 +42,7 @@ class Outcome:
     payload: dict[str, Any] | None = None
     not_before: datetime | None = None
     address: str = ""
+    sent_at: datetime | None = None  # when the provider got it (defaults to the write time)
 
 
 def _dt(value: datetime | None) -> Any:
@@ -54,22 +55,39 @@ def _json(value: Any) -> Any:
 
 
 def deliveries_claim(
-    *, tenant_id: int, dispatch_id: int, chunk: int, limit: int, now: datetime, lease_until: datetime
+    *,
+    tenant_id: int,
+    dispatch_id: int,
+    chunk: int,
+    limit: int,
+    now: datetime,
+    lease_until: datetime,
+    lock_only: bool = False,
 ) -> list[Claimed]:
-    """Move up to `limit` due queued rows of a chunk to `sending` under a lease, and return them."""
+    """Move up to `limit` due queued rows of a chunk to `sending` under a lease, and return them.
+
+    `lock_only` (inside a transaction that will write the outcome itself, as the sandbox's does): take row
+    locks instead of writing `sending` — one UPDATE per row instead of two, and a lost worker's transaction
+    simply rolls back, leaving the rows queued."""
     pg = connection.vendor == "postgresql"
     lock = "FOR UPDATE SKIP LOCKED" if pg else ""
-    sql = f"""
-        UPDATE channels_delivery SET status = %s, lease_until = %s, attempts = attempts + 1, updated_at = %s
-        WHERE id IN (
-            SELECT id FROM channels_delivery
-            WHERE tenant_id = %s AND dispatch_id = %s AND chunk = %s AND status = %s
-              AND (not_before IS NULL OR not_before <= %s)
-            ORDER BY id LIMIT %s {lock}
-        )
-        RETURNING id, key, endpoint_id, user_id, address, context, attempts
+    due = f"""
+        SELECT id FROM channels_delivery
+        WHERE tenant_id = %s AND dispatch_id = %s AND chunk = %s AND status = %s
+          AND (not_before IS NULL OR not_before <= %s)
+        ORDER BY id LIMIT %s {lock}
     """  # noqa: S608 (no user input is formatted in)
-    params = [Status.SENDING, _dt(lease_until), _dt(now), tenant_id, dispatch_id, chunk, Status.QUEUED, _dt(now), limit]
+    due_params = [tenant_id, dispatch_id, chunk, Status.QUEUED, _dt(now), limit]
+    columns = "id, key, endpoint_id, user_id, address, context, attempts"
+    if lock_only:
+        sql = f"SELECT {columns} FROM channels_delivery WHERE id IN ({due})"  # noqa: S608
+        params = due_params
+    else:
+        sql = f"""
+            UPDATE channels_delivery SET status = %s, lease_until = %s, attempts = attempts + 1, updated_at = %s
+            WHERE id IN ({due}) RETURNING {columns}
+        """  # noqa: S608
+        params = [Status.SENDING, _dt(lease_until), _dt(now), *due_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -100,6 +118,7 @@ _COLUMNS = (
     ("payload", "jsonb"),
     ("not_before", "timestamptz"),
     ("address", "text"),
+    ("sent_at", "timestamptz"),
 )
 
 
@@ -125,6 +144,7 @@ def _values(o: Outcome) -> list[Any]:
         payload,
         o.not_before,
         o.address,
+        o.sent_at,
     ]
 
 
@@ -133,23 +153,43 @@ _SET = """
     provider_message_id = v.provider_message_id, parts = v.parts, price_millicents = v.price_millicents,
     payload = COALESCE(v.payload, d.payload), not_before = v.not_before, updated_at = %s,
     address = CASE WHEN v.address = '' THEN d.address ELSE v.address END,
-    sent_at = CASE WHEN v.status = 'sent' THEN %s ELSE d.sent_at END,
+    sent_at = CASE WHEN v.status = 'sent' THEN COALESCE(v.sent_at, %s) ELSE d.sent_at END,
     lease_until = CASE WHEN v.status = 'queued' THEN NULL ELSE d.lease_until END,
     attempted_at = CASE WHEN v.status = 'queued' THEN NULL ELSE d.attempted_at END
 """
 
 
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def _write_pg(outcomes: Sequence[Outcome], now: datetime) -> None:
-    columns = list(zip(*(_values(o) for o in outcomes), strict=True))
-    unnest = ", ".join(f"unnest(%s::{kind}[]) AS {name}" for name, kind in _COLUMNS)
+    # One JSON document as the only row source: json.dumps is fast C, where array parameters of large
+    # strings (the payloads) cost a regex escape per element.
+    records = [
+        {
+            "id": o.id,
+            "status": o.status,
+            "reason": o.reason,
+            "status_message": o.status_message,
+            "provider_message_id": o.provider_message_id,
+            "parts": o.parts,
+            "price_millicents": o.price_millicents,
+            "payload": o.payload,
+            "not_before": _iso(o.not_before),
+            "address": o.address,
+            "sent_at": _iso(o.sent_at),
+        }
+        for o in outcomes
+    ]
+    columns = ", ".join(f"{name} {kind}" for name, kind in (("id", "bigint"), *_COLUMNS))
     sql = f"""
         UPDATE channels_delivery d SET {_SET}
-        FROM (SELECT unnest(%s::bigint[]) AS id, {unnest}) v
+        FROM jsonb_to_recordset(%s::jsonb) AS v({columns})
         WHERE d.id = v.id
     """  # noqa: S608
-    params: list[Any] = [now, now, [o.id for o in outcomes], *[list(c) for c in columns]]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [now, now, json.dumps(records, separators=(",", ":"))])
 
 
 def _write_generic(outcomes: Sequence[Outcome], now: datetime) -> None:
@@ -157,7 +197,7 @@ def _write_generic(outcomes: Sequence[Outcome], now: datetime) -> None:
         UPDATE channels_delivery SET status = %s, reason = %s, status_message = %s, provider_message_id = %s,
             parts = %s, price_millicents = %s, payload = COALESCE(%s, payload), not_before = %s,
             address = CASE WHEN %s = '' THEN address ELSE %s END, updated_at = %s,
-            sent_at = CASE WHEN %s = 'sent' THEN %s ELSE sent_at END,
+            sent_at = CASE WHEN %s = 'sent' THEN COALESCE(%s, %s) ELSE sent_at END,
             lease_until = CASE WHEN %s = 'queued' THEN NULL ELSE lease_until END,
             attempted_at = CASE WHEN %s = 'queued' THEN NULL ELSE attempted_at END
         WHERE id = %s
@@ -167,6 +207,7 @@ def _write_generic(outcomes: Sequence[Outcome], now: datetime) -> None:
     for o in outcomes:
         values = _values(o)
         values[7] = _dt(values[7])
-        rows.append([*values[:8], o.address, o.address, stamp, o.status, stamp, o.status, o.status, o.id])
+        sent = _dt(o.sent_at)
+        rows.append([*values[:8], o.address, o.address, stamp, o.status, sent, stamp, o.status, o.status, o.id])
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

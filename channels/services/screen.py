@@ -5,21 +5,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from channels.models import Dispatch, Reason, Status
+from channels.models import Dispatch, Reason, Source, Status
 from channels.services.ledger import Claimed, Outcome
 from channels.services.render import Rendered, RenderPlan
 from channels.services.spend import limit_millicents, price_millicents, sms_spend_reserve
 from segments.codec import endpoint_to_pinpoint
 from segments.models import Endpoint
-from segments.selectors import endpoints_by_ids, suppressed_among
+from segments.selectors import consent_policy_for, endpoint_rows_by_ids, opted_in_among, suppressed_among
 from templates.models import Channel
 from templates.services.rendering import RenderFailed, RenderingSkipped
+
+# Sends a "promotional only" consent policy exempts.
+TRANSACTIONAL_SOURCES = (Source.TRANSACTIONAL, Source.TEST)
+NO_CONSENT_TEXT = "no recorded opt-in, and the channel's consent policy requires one"
 
 
 class Screen:
     def __init__(self, dispatch: Dispatch, plan: RenderPlan) -> None:
         self.dispatch = dispatch
         self.plan = plan
+        self.needs_consent = _needs_consent(dispatch)
 
     def prepare(self, claimed: list[Claimed], now: datetime, outcomes: dict[int, Outcome]) -> list[Rendered]:
         """The rows to hand to the transport, rendered; the others get their outcome in `outcomes`."""
@@ -30,7 +35,7 @@ class Screen:
                 )
             return []
         ids = [row.endpoint_id for row in claimed if row.endpoint_id]
-        endpoints = endpoints_by_ids(tenant_id=self.dispatch.tenant_id, endpoint_ids=ids)
+        endpoints = endpoint_rows_by_ids(tenant_id=self.dispatch.tenant_id, endpoint_ids=ids)
         reachable: list[tuple[Claimed, Endpoint | None, str]] = []
         for row in claimed:
             endpoint = endpoints.get(row.endpoint_id) if row.endpoint_id else None
@@ -39,7 +44,10 @@ class Screen:
                 outcomes[row.id] = Outcome(row.id, Status.SKIPPED, refusal[0], refusal[1], address=row.address)
             else:
                 reachable.append((row, endpoint, row.address or (endpoint.address if endpoint else "")))
-        suppressed = suppressed_among(tenant_id=self.dispatch.tenant_id, addresses=[a for _, _, a in reachable])
+        suppressed = suppressed_among(
+            tenant_id=self.dispatch.tenant_id, addresses=[a for _, _, a in reachable], channel=self.dispatch.channel
+        )
+        consenting = self._consenting(reachable) if self.needs_consent else None
         ready: list[Rendered] = []
         for row, endpoint, address in reachable:
             if address in suppressed:
@@ -47,12 +55,20 @@ class Screen:
                     row.id, Status.SKIPPED, Reason.SUPPRESSED, "the address is on the suppression list", address=address
                 )
                 continue
+            if consenting is not None and not (endpoint.opt_in_at is not None if endpoint else address in consenting):
+                outcomes[row.id] = Outcome(row.id, Status.SKIPPED, Reason.NO_CONSENT, NO_CONSENT_TEXT, address=address)
+                continue
             rendered = self._render(row, endpoint, address, outcomes)
             if rendered is not None:
                 ready.append(rendered)
         if self.dispatch.channel == Channel.SMS:
             ready = self._spend(ready, now, outcomes)
         return ready
+
+    def _consenting(self, reachable: list[tuple[Claimed, Endpoint | None, str]]) -> set[str]:
+        """Addresses sent to without an endpoint that an opted-in endpoint of the channel has (one query)."""
+        bare = [address for _, endpoint, address in reachable if endpoint is None]
+        return opted_in_among(tenant_id=self.dispatch.tenant_id, addresses=bare, channel=self.dispatch.channel)
 
     def _render(
         self, row: Claimed, endpoint: Endpoint | None, address: str, outcomes: dict[int, Outcome]
@@ -85,6 +101,17 @@ class Screen:
                     r.message.delivery_id, Status.SKIPPED, Reason.SPEND_LIMIT, text, address=r.message.address
                 )
         return kept
+
+
+def _needs_consent(dispatch: Dispatch) -> bool:
+    """Whether the dispatch's recipients need a recorded opt-in. The policy is read once per chunk: the sender
+    keeps one Dispatch instance for the chunk but makes a Screen per provider batch, so it is kept on that."""
+    cached = dispatch.__dict__.get("_needs_consent")
+    if cached is None:
+        policy = consent_policy_for(tenant_id=dispatch.tenant_id, channel=dispatch.channel)
+        cached = policy is not None and policy.requires(transactional=dispatch.source in TRANSACTIONAL_SOURCES)
+        dispatch.__dict__["_needs_consent"] = cached
+    return bool(cached)
 
 
 def _refusal(row: Claimed, endpoint: Endpoint | None) -> tuple[str, str] | None:

@@ -87,6 +87,7 @@ class ChunkSender:
             limit=self.transport.batch_size,
             now=now,
             lease_until=now + lease(),
+            lock_only=self.transport.atomic,
         )
         if not claimed:
             return False
@@ -107,12 +108,14 @@ class ChunkSender:
             granted = self.limiter.acquire(wanted) if self.limiter is not None else wanted
             batch = ready[start : start + granted]
             start += granted
+            handed = clock.now()
             if not self.transport.atomic:
-                deliveries_mark_attempted(ids=[r.message.delivery_id for r in batch], now=clock.now())
+                deliveries_mark_attempted(ids=[r.message.delivery_id for r in batch], now=handed)
             by_id = {r.message.delivery_id: r for r in batch}
             for result in self._call(batch):
-                rendered = by_id[result.delivery_id]
-                outcomes[result.delivery_id] = self._outcome(result, rows[result.delivery_id], rendered, now)
+                outcome = self._outcome(result, rows[result.delivery_id], by_id[result.delivery_id], now)
+                outcome.sent_at = handed
+                outcomes[result.delivery_id] = outcome
 
     def _call(self, batch: list[Rendered]) -> list[SendResult]:
         messages = [r.message for r in batch]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 
@@ -110,3 +112,61 @@ def triggers_dispatch(*, tenant: Tenant, events: Sequence[Event]) -> None:
             handler(tenant, events)
         except Exception:
             log.exception("trigger handler %s failed for tenant %s", getattr(handler, "__name__", handler), tenant.pk)
+
+
+class SystemEvent(NamedTuple):
+    """A system event (`_campaign.send`, `_email.send`...) as the send path derives it from ledger rows."""
+
+    event_type: str
+    endpoint_id: str
+    user_id: str
+    timestamp: datetime
+    attributes: dict[str, Any]
+    metrics: dict[str, Any]
+    campaign_id: str
+    journey_id: str
+    delivery_id: int | None
+
+
+def system_events_record(*, tenant: Tenant, events: Sequence[SystemEvent], arrival: datetime) -> int:
+    """Write system events in bulk (COPY on PostgreSQL) without building model instances — the send path
+    writes two per message. They are not dispatched to trigger handlers: Pinpoint never triggered campaigns
+    on system events, and journeys read engagement from the ledger. Returns how many were written."""
+    if not events:
+        return 0
+    with transaction.atomic(savepoint=False):
+        transaction_id_assign()
+        if connection.vendor == "postgresql":
+            _copy_system(tenant.pk, events, arrival)
+        else:
+            Event.objects.bulk_create(
+                [Event(tenant=tenant, arrival=arrival, **e._asdict()) for e in events], batch_size=1000
+            )
+    return len(events)
+
+
+def _copy_system(tenant_id: int, events: Sequence[SystemEvent], arrival: datetime) -> None:
+    columns = ", ".join(_COPY_COLUMNS)
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY events_event ({columns}) FROM STDIN") as copy,  # type: ignore[attr-defined]
+    ):
+        for e in events:
+            copy.write_row(
+                (
+                    tenant_id,
+                    e.event_type,
+                    e.endpoint_id,
+                    e.user_id,
+                    "",
+                    e.timestamp,
+                    arrival,
+                    json.dumps(e.attributes),
+                    json.dumps(e.metrics),
+                    None,
+                    "{}",
+                    e.campaign_id,
+                    e.journey_id,
+                    e.delivery_id,
+                )
+            )

@@ -10,3 +10,4 @@ class TenancyConfig(AppConfig):
 
     def ready(self) -> None:
         import engage.api.schema  # noqa: F401  (registers the OpenAPI description of API key auth)
+        import engage.lookups  # noqa: F401  (registers field__any)
