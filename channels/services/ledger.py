@@ -43,6 +43,7 @@ class Outcome:
     not_before: datetime | None = None
     address: str = ""
     sent_at: datetime | None = None  # when the provider got it (defaults to the write time)
+    attributes: dict[str, str] | None = None  # provider details for the events (not stored on the row)
 
 
 def _dt(value: datetime | None) -> Any:

@@ -144,6 +144,7 @@ class ChunkSender:
             parts=result.parts or int(message.options.get("_parts", 0)),
             price_millicents=result.price_millicents or int(message.options.get("_price_millicents", 0)),
             address=message.address,
+            attributes=result.attributes or None,
         )
         if result.status == "sent":
             if self.transport.atomic:
@@ -184,6 +185,7 @@ class ChunkSender:
                     o.status_message,
                     o.parts,
                     o.price_millicents,
+                    o.attributes,
                 )
             )
         delivery_events_record(dispatch=self.dispatch, rows=written, now=now)
