@@ -15,7 +15,6 @@ import os
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from bench._common import bench_tenant, machine
 from bench.render import ENDPOINT, TEMPLATE
 
 DEFAULT_N = 100_000
+USER_ATTRIBUTES: dict[str, Any] = ENDPOINT["User"]["UserAttributes"]  # type: ignore[index]
 WORKERS = 2
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,7 +41,7 @@ def _endpoints(tenant: Any, n: int) -> list[str]:
             channel_type="EMAIL",
             address=f"b{i}@example.com",
             user_id=f"u{i}",
-            user_attributes=ENDPOINT["User"]["UserAttributes"],
+            user_attributes=USER_ATTRIBUTES,
             city="Springfield",
             country="US",
             cohort_id=str(i % 1000),

@@ -16,11 +16,11 @@ class AnyOf(Lookup):
     def get_prep_lookup(self) -> Any:
         return [str(v) for v in self.rhs]
 
-    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_postgresql(self, compiler: Any, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return f"{lhs} = ANY(%s::text[])", [*lhs_params, list(self.rhs)]
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if not self.rhs:
             return "1 = 0", []

@@ -1,5 +1,6 @@
 from channels.models.caps import CapReservation, SmsSpend
 from channels.models.config import ChannelConfig, EmailIdentity, Provider
+from channels.models.inapp import InAppMessage
 from channels.models.ledger import Delivery, Dispatch, Reason, Source, Status
 
 __all__ = [
@@ -8,6 +9,7 @@ __all__ = [
     "Delivery",
     "Dispatch",
     "EmailIdentity",
+    "InAppMessage",
     "Provider",
     "Reason",
     "SmsSpend",

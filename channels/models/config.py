@@ -19,6 +19,8 @@ class Provider(models.TextChoices):
     EUM_VOICE = "eum_voice", "AWS End User Messaging Voice"
     PUSH = "push", "AWS End User Messaging Push"
     WEBHOOK = "webhook", "Signed webhook"
+    KAKAO_ALIMTALK = "kakao_alimtalk", "KakaoTalk AlimTalk (NHN Cloud)"
+    IN_APP = "in_app", "In-app messages (stored for the app)"
 
 
 # Which providers can carry which channel.
@@ -28,6 +30,8 @@ PROVIDERS_FOR_CHANNEL: dict[str, tuple[str, ...]] = {
     Channel.VOICE: (Provider.SANDBOX, Provider.EUM_VOICE),
     Channel.PUSH: (Provider.SANDBOX, Provider.PUSH),
     Channel.CUSTOM: (Provider.SANDBOX, Provider.WEBHOOK),
+    Channel.ALIMTALK: (Provider.SANDBOX, Provider.KAKAO_ALIMTALK),
+    Channel.INAPP: (Provider.SANDBOX, Provider.IN_APP),
 }
 
 

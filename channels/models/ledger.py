@@ -7,6 +7,8 @@ Delivery rows are split into numbered chunks; one send task claims and sends one
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import models
 
 from engage.tenancy.models import TenantScopedModel
@@ -84,6 +86,9 @@ class Dispatch(TenantScopedModel):
     chunks = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField(null=True, blank=True)
     # Transactional requests: the client's Idempotency-Key and the per-recipient results it was answered with.
+    # Channel fallback: the next hop's dispatch, and how long after sending a hard bounce still moves on.
+    fallback = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    fallback_window = models.DurationField(default=timedelta(hours=1))
     request_key = models.CharField(max_length=255, blank=True)
     response = models.JSONField(null=True, blank=True)
     created_by = models.CharField(max_length=255, blank=True)

@@ -15,6 +15,7 @@ from channels.selectors import config_for_channel
 from engage import clock
 from engage.errors import Invalid
 from engage.tenancy.models import Tenant
+from templates.models import Channel
 
 CHUNK_SIZE = 1000
 
@@ -60,7 +61,7 @@ def dispatch_create(
         tenant=tenant,
         config=config,
         channel=channel,
-        provider=config.provider if config is not None else Provider.SANDBOX,
+        provider=config.provider if config is not None else _default_provider(channel),
         source=source,
         message=message,
         expires_at=expires_at,
@@ -69,6 +70,11 @@ def dispatch_create(
         created_at=clock.now(),
         **{k: str(v) for k, v in source_ids.items()},
     )
+
+
+def _default_provider(channel: str) -> str:
+    """Without a config: the Outbox — except in-app messages, which only mean something stored for the app."""
+    return Provider.IN_APP if channel == Channel.INAPP else Provider.SANDBOX
 
 
 def _batches(items: Iterable[Recipient], size: int) -> Iterator[list[Recipient]]:

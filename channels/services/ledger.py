@@ -97,16 +97,23 @@ def deliveries_claim(
     return claimed
 
 
-def deliveries_mark_attempted(*, ids: Sequence[int], now: datetime) -> None:
-    """Record that these rows are about to reach the provider (a lost worker then leaves them `unknown`)."""
+def deliveries_mark_attempted(*, ids: Sequence[int], now: datetime, lease_until: datetime | None = None) -> set[int]:
+    """Record that these rows are about to reach the provider (a lost worker then leaves them `unknown`).
+
+    With `lease_until` (the claim's), only rows still held under that very lease are marked, and only their ids
+    come back: once a lease runs out the sweeper may re-queue rows never handed over, and another worker may
+    claim them; sending them too would send them twice."""
     if not ids:
-        return
+        return set()
+    pg = connection.vendor == "postgresql"
+    match = "id = ANY(%s)" if pg else f"id IN ({','.join('%s' for _ in ids)})"
+    params: list[Any] = [_dt(now), list(ids)] if pg else [_dt(now), *ids]
+    if lease_until is not None:
+        match += " AND status = %s AND lease_until = %s"
+        params += [Status.SENDING, _dt(lease_until)]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("UPDATE channels_delivery SET attempted_at = %s WHERE id = ANY(%s)", [now, list(ids)])
-        else:
-            marks = ",".join("%s" for _ in ids)
-            cursor.execute(f"UPDATE channels_delivery SET attempted_at = %s WHERE id IN ({marks})", [_dt(now), *ids])  # noqa: S608
+        cursor.execute(f"UPDATE channels_delivery SET attempted_at = %s WHERE {match} RETURNING id", params)  # noqa: S608
+        return {row[0] for row in cursor.fetchall()}
 
 
 _COLUMNS = (
@@ -150,7 +157,8 @@ def _values(o: Outcome) -> list[Any]:
 
 
 _SET = """
-    status = v.status, reason = v.reason, status_message = v.status_message,
+    status = v.status, reason = CASE WHEN v.reason = '' AND d.reason = 'fallback' THEN d.reason ELSE v.reason END,
+    status_message = v.status_message,
     provider_message_id = v.provider_message_id, parts = v.parts, price_millicents = v.price_millicents,
     payload = COALESCE(v.payload, d.payload), not_before = v.not_before, updated_at = %s,
     address = CASE WHEN v.address = '' THEN d.address ELSE v.address END,
@@ -195,7 +203,9 @@ def _write_pg(outcomes: Sequence[Outcome], now: datetime) -> None:
 
 def _write_generic(outcomes: Sequence[Outcome], now: datetime) -> None:
     sql = """
-        UPDATE channels_delivery SET status = %s, reason = %s, status_message = %s, provider_message_id = %s,
+        UPDATE channels_delivery SET status = %s,
+            reason = CASE WHEN %s = '' AND reason = 'fallback' THEN reason ELSE %s END,
+            status_message = %s, provider_message_id = %s,
             parts = %s, price_millicents = %s, payload = COALESCE(%s, payload), not_before = %s,
             address = CASE WHEN %s = '' THEN address ELSE %s END, updated_at = %s,
             sent_at = CASE WHEN %s = 'sent' THEN COALESCE(%s, %s) ELSE sent_at END,
@@ -209,6 +219,9 @@ def _write_generic(outcomes: Sequence[Outcome], now: datetime) -> None:
         values = _values(o)
         values[7] = _dt(values[7])
         sent = _dt(o.sent_at)
-        rows.append([*values[:8], o.address, o.address, stamp, o.status, sent, stamp, o.status, o.status, o.id])
+        rows.append(
+            [values[0], values[1], values[1], *values[2:8], o.address, o.address, stamp, o.status, sent, stamp,
+             o.status, o.status, o.id]
+        )
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

@@ -14,6 +14,7 @@ from django.db import transaction
 from channels.models import Dispatch, Reason, Status
 from channels.ratelimit import backoff_seconds, limiter_for
 from channels.services.events import Written, delivery_events_record
+from channels.services.fallback import FALLBACK_AFTER, Hop, deliveries_fall_back
 from channels.services.ledger import (
     Claimed,
     Outcome,
@@ -80,27 +81,33 @@ class ChunkSender:
 
     def _round(self, chunk: int) -> bool:
         now = clock.now()
+        lease_until = now + lease()
         claimed = deliveries_claim(
             tenant_id=self.dispatch.tenant_id,
             dispatch_id=self.dispatch.pk,
             chunk=chunk,
             limit=self.transport.batch_size,
             now=now,
-            lease_until=now + lease(),
+            lease_until=lease_until,
             lock_only=self.transport.atomic,
         )
         if not claimed:
             return False
         outcomes: dict[int, Outcome] = {}
         ready = Screen(self.dispatch, self.plan).prepare(claimed, now, outcomes)
-        self._deliver(ready, {c.id: c for c in claimed}, outcomes, now)
+        self._deliver(ready, {c.id: c for c in claimed}, outcomes, now, lease_until)
         with transaction.atomic():
             deliveries_write(outcomes=list(outcomes.values()), now=now)
             self._record(claimed, outcomes, now)
         return True
 
     def _deliver(
-        self, ready: list[Rendered], rows: dict[int, Claimed], outcomes: dict[int, Outcome], now: datetime
+        self,
+        ready: list[Rendered],
+        rows: dict[int, Claimed],
+        outcomes: dict[int, Outcome],
+        now: datetime,
+        lease_until: datetime,
     ) -> None:
         start = 0
         while start < len(ready):
@@ -110,7 +117,12 @@ class ChunkSender:
             start += granted
             handed = clock.now()
             if not self.transport.atomic:
-                deliveries_mark_attempted(ids=[r.message.delivery_id for r in batch], now=handed)
+                ids = [r.message.delivery_id for r in batch]
+                held = deliveries_mark_attempted(ids=ids, now=handed, lease_until=lease_until)
+                # Rows whose lease ran out (say, waiting for the rate limiter) may be another worker's by now.
+                batch = [r for r in batch if r.message.delivery_id in held]
+                if not batch:
+                    continue
             by_id = {r.message.delivery_id: r for r in batch}
             for result in self._call(batch):
                 outcome = self._outcome(result, rows[result.delivery_id], by_id[result.delivery_id], now)
@@ -167,7 +179,9 @@ class ChunkSender:
     def _record(self, claimed: list[Claimed], outcomes: dict[int, Outcome], now: datetime) -> None:
         written: list[Written] = []
         for row in claimed:
-            o = outcomes[row.id]
+            o = outcomes.get(row.id)
+            if o is None:  # lost to the sweeper before the handover: no longer this worker's to write
+                continue
             self.result.counts[o.status] += 1
             if o.status == Status.QUEUED:
                 if o.not_before is not None and (self.result.retry_at is None or o.not_before < self.result.retry_at):
@@ -189,6 +203,15 @@ class ChunkSender:
                 )
             )
         delivery_events_record(dispatch=self.dispatch, rows=written, now=now)
+        if self.dispatch.fallback_id is not None:
+            keys = {row.id: row.key for row in claimed}
+            moving = [
+                Hop(keys[w.delivery_id], w.delivery_id, w.user_id, w.endpoint_id)
+                for w in written
+                if (w.status, w.reason) in FALLBACK_AFTER
+            ]
+            if moving:
+                deliveries_fall_back(dispatch=self.dispatch, hops=moving)
 
 
 def _from_error(delivery_id: int, exc: TransportError, idempotent: bool) -> SendResult:

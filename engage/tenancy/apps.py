@@ -9,5 +9,6 @@ class TenancyConfig(AppConfig):
     verbose_name = "Tenancy"
 
     def ready(self) -> None:
-        import engage.api.schema  # noqa: F401  (registers the OpenAPI description of API key auth)
-        import engage.lookups  # noqa: F401  (registers field__any)
+        # Imported for their side effects: the OpenAPI description of API key auth, and `field__any`.
+        import engage.api.schema
+        import engage.lookups  # noqa: F401
