@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from channels.views import configs as config_views
+from channels.views import deliveries as delivery_views
 from channels.views import identities as identity_views
+from channels.views import messaging as messaging_views
+from channels.views import outbox as outbox_views
 from channels.views import suppression as suppression_views
 
 app_name = "channels"
@@ -24,7 +27,14 @@ urlpatterns: list[URLPattern] = [
     path("suppression/export.csv", suppression_views.SuppressionExportView.as_view(), name="suppression_export"),
     path("suppression/soft-bounces/", suppression_views.SoftBounceView.as_view(), name="suppression_bounces"),
     path("suppression/consent/", suppression_views.ConsentView.as_view(), name="suppression_consent"),
+    path("suppression/<int:pk>/remove/", suppression_views.SuppressionRemoveView.as_view(), name="suppression_remove"),
+    path("outbox/", outbox_views.OutboxView.as_view(), name="outbox"),
+    path("deliveries/", delivery_views.DeliveriesView.as_view(), name="deliveries"),
+    path("deliveries/<int:pk>/", delivery_views.DispatchView.as_view(), name="dispatch"),
+    path("test/", messaging_views.TestMessagesView.as_view(), name="test_messages"),
     path(
-        "suppression/<int:pk>/remove/", suppression_views.SuppressionRemoveView.as_view(), name="suppression_remove"
+        "templates/<int:pk>/test-send/",
+        messaging_views.TemplateTestSendView.as_view(),
+        name="template_test_send",
     ),
 ]

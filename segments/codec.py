@@ -28,6 +28,8 @@ MAX_VALUE = 100
 MAX_VALUES = 50
 MAX_ENDPOINT_BYTES = 15 * 1024
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
+# Engage's extension key for recorded consent; Pinpoint clients ignore keys they do not know.
+OPT_IN = "EngageOptIn"
 DEMOGRAPHIC = {
     "AppVersion": "app_version",
     "Locale": "locale",
@@ -56,6 +58,7 @@ class EndpointWrite:
     attributes: dict[str, list[str]] | None = None
     metrics: dict[str, float] | None = None
     user_attributes: dict[str, list[str]] | None = None
+    opt_in_now: bool = False  # EngageOptIn without a Date: recorded when applied, unless already recorded
 
     def names(self) -> set[tuple[str, str]]:
         out = {("attribute", n) for n in self.attributes or {} if self.attributes and self.attributes[n]}
@@ -190,6 +193,24 @@ def _location(value: Any, scalars: dict[str, Any]) -> None:
             scalars[key.lower()] = round(float(number), 1)  # Pinpoint keeps one decimal
 
 
+def _opt_in(data: dict[str, Any], write: EndpointWrite) -> None:
+    """EngageOptIn (an Engage extension): {"Date": ISO 8601, "Source": text}; null clears the opt-in."""
+    if OPT_IN not in data:
+        return
+    value, s = data[OPT_IN], write.scalars
+    if value is None:
+        s["opt_in_at"], s["opt_in_source"] = None, ""
+        return
+    if not isinstance(value, dict) or set(value) - {"Date", "Source"}:
+        raise Invalid(f"{OPT_IN} must be an object with Date and Source (or null)", field=OPT_IN)
+    if value.get("Date") not in (None, ""):
+        s["opt_in_at"] = parse_datetime_value(value["Date"], f"{OPT_IN}.Date")
+    else:
+        write.opt_in_now = True
+    if "Source" in value:
+        s["opt_in_source"] = _text(value["Source"], f"{OPT_IN}.Source", limit=255)
+
+
 def _enum(value: Any, path: str, allowed: list[str]) -> str:
     if value not in allowed:
         raise Invalid(f"{path} must be one of {', '.join(allowed)}", field=path)
@@ -223,6 +244,7 @@ def parse_endpoint(data: Any, *, endpoint_id: str, trusted: bool = False) -> End
         _demographic(data["Demographic"], s)
     if data.get("Location") is not None:
         _location(data["Location"], s)
+    _opt_in(data, write)
     user = data.get("User")
     if user is not None:
         if not isinstance(user, dict):
@@ -264,6 +286,8 @@ def apply_write(endpoint: Endpoint, write: EndpointWrite, *, now: datetime) -> N
     endpoint.user_attributes = _merge_lists(endpoint.user_attributes or {}, write.user_attributes)
     if write.metrics is not None:
         endpoint.metrics = {**(endpoint.metrics or {}), **write.metrics}
+    if write.opt_in_now and endpoint.opt_in_at is None:
+        endpoint.opt_in_at = now
     if "effective_date" not in write.scalars:
         endpoint.effective_date = now
     if endpoint.creation_date is None:
@@ -311,6 +335,8 @@ def endpoint_to_pinpoint(endpoint: Endpoint, *, application_id: str) -> dict[str
         "EffectiveDate": _iso(endpoint.effective_date),
         "RequestId": endpoint.request_id or None,
     }
+    if endpoint.opt_in_at is not None or endpoint.opt_in_source:
+        out[OPT_IN] = {"Date": _iso(endpoint.opt_in_at), "Source": endpoint.opt_in_source}
     return {k: v for k, v in out.items() if v is not None}
 
 

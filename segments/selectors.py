@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from engage.events.models import Event
 from engage.tenancy.models import Tenant
-from segments.models import Endpoint, SuppressedAddress
+from segments.addresses import address_key
+from segments.models import (
+    ConsentPolicy,
+    DeliverabilityPolicy,
+    Endpoint,
+    SuppressedAddress,
+    SuppressionChannel,
+)
+from segments.models.endpoint import PUSH_CHANNELS
 
 
 def endpoints_search(
@@ -184,12 +193,152 @@ def endpoints_by_ids(*, tenant_id: int, endpoint_ids: list[str]) -> dict[str, En
     return {e.endpoint_id: e for e in found}
 
 
-def suppressed_among(*, tenant_id: int, addresses: list[str]) -> set[str]:
-    """Which of these addresses are on the tenant's suppression list (email compared case-insensitively)."""
+def suppressed_among(*, tenant_id: int, addresses: list[str], channel: str = "") -> set[str]:
+    """Which of these addresses (as given) are on the tenant's suppression list for `channel` ("" = on it for
+    any channel). Compared in their normalised spelling, so email is case-insensitive."""
     if not addresses:
         return set()
-    wanted = {a.lower() if "@" in a else a for a in addresses}
-    listed = set(
-        SuppressedAddress.objects.filter(tenant_id=tenant_id, address__in=wanted).values_list("address", flat=True)
+    keys = {a: address_key(a) for a in addresses}
+    rows = SuppressedAddress.objects.filter(tenant_id=tenant_id, address__any=sorted(set(keys.values())))
+    if channel:
+        rows = rows.filter(channel__in=["", channel])
+    listed = set(rows.values_list("address", flat=True))
+    return {a for a, key in keys.items() if key in listed}
+
+
+def suppressions_filter(
+    *, tenant: Tenant, q: str | None = None, reason: str | None = None, channel: str | None = None
+) -> QuerySet[SuppressedAddress]:
+    """The tenant's list: `q` matches the start of the address; channel "ANY" means rows for every channel."""
+    queryset = SuppressedAddress.objects.for_tenant(tenant)
+    if q and (q := q.strip()):
+        keys = {q, q.lower(), address_key(q)}  # a prefix may not show yet that it is an email address
+        condition = Q()
+        for key in keys:
+            condition |= Q(address__startswith=key)
+        queryset = queryset.filter(condition)
+    if reason:
+        queryset = queryset.filter(reason=reason)
+    if channel:
+        queryset = queryset.filter(channel="" if channel == "ANY" else channel)
+    return queryset
+
+
+def suppression_for(*, tenant: Tenant, lookup: str) -> SuppressedAddress | None:
+    """One row by its id (digits) or, failing that, the address's row for every channel (or its first row)."""
+    queryset = SuppressedAddress.objects.for_tenant(tenant)
+    if lookup.isdigit():
+        found = queryset.filter(pk=int(lookup)).first()
+        if found is not None:
+            return found
+    rows: QuerySet[SuppressedAddress] = queryset.filter(address=address_key(lookup))
+    return rows.order_by("channel", "pk").first()
+
+
+def suppressions_keyset(
+    queryset: QuerySet[SuppressedAddress], *, after: int | None = None, before: int | None = None, size: int = 50
+) -> KeysetPage:
+    """A page of the list, newest first, walked by keyset on the (tenant, id) index."""
+    if before is not None:
+        rows = list(queryset.filter(pk__gt=before).order_by("pk")[: size + 1])
+        items = rows[:size][::-1]
+        return KeysetPage(
+            items,
+            next_cursor=str(items[-1].pk) if items else str(before),
+            previous_cursor=str(items[0].pk) if len(rows) > size else None,
+        )
+    if after is not None:
+        queryset = queryset.filter(pk__lt=after)
+    rows = list(queryset.order_by("-pk")[: size + 1])
+    items = rows[:size]
+    return KeysetPage(
+        items,
+        next_cursor=str(items[-1].pk) if len(rows) > size else None,
+        previous_cursor=(str(items[0].pk) if items else str(after)) if after is not None else None,
     )
-    return {a for a in addresses if (a.lower() if "@" in a else a) in listed}
+
+
+def suppressions_of_address(*, tenant: Tenant, address: str) -> list[SuppressedAddress]:
+    """The list's rows for one address (any channel), as the endpoint page shows them."""
+    if not address:
+        return []
+    return list(SuppressedAddress.objects.for_tenant(tenant).filter(address=address_key(address)).order_by("channel"))
+
+
+def suppression_counts(*, tenant: Tenant) -> dict[str, int]:
+    """How many addresses the list holds per reason (one GROUP BY on the tenant's rows)."""
+    rows = SuppressedAddress.objects.for_tenant(tenant).values_list("reason").annotate(n=Count("id")).order_by()
+    return {reason: n for reason, n in rows}
+
+
+def deliverability_policy_get(*, tenant: Tenant) -> DeliverabilityPolicy:
+    """The tenant's soft-bounce policy (the defaults, unsaved, until someone changes them)."""
+    found = DeliverabilityPolicy.objects.for_tenant(tenant).first()
+    return found or DeliverabilityPolicy(tenant=tenant)
+
+
+def consent_policies(*, tenant: Tenant) -> list[ConsentPolicy]:
+    """One policy per channel, stored or (unsaved) the default: no opt-in required."""
+    stored = {p.channel: p for p in ConsentPolicy.objects.for_tenant(tenant)}
+    return [stored.get(c) or ConsentPolicy(tenant=tenant, channel=c) for c in SuppressionChannel.values]
+
+
+def consent_policy_for(*, tenant_id: int, channel: str) -> ConsentPolicy | None:
+    """The stored policy of one channel, if any (the send path reads it once per chunk)."""
+    return ConsentPolicy.objects.filter(tenant_id=tenant_id, channel=channel).first()
+
+
+# The endpoint channel types a message channel reaches (used to find an address's consent records).
+ENDPOINT_TYPES = {
+    "EMAIL": ["EMAIL"],
+    "SMS": ["SMS"],
+    "VOICE": ["VOICE"],
+    "PUSH": sorted(PUSH_CHANNELS),
+    "INAPP": ["IN_APP"],
+    "CUSTOM": ["CUSTOM"],
+}
+
+
+def opted_in_among(*, tenant_id: int, addresses: list[str], channel: str) -> set[str]:
+    """Which of these addresses (as given) belong to an endpoint of the channel with a recorded opt-in that has
+    not opted out: the consent of a send addressed without an endpoint id."""
+    if not addresses:
+        return set()
+    keys = {a: {a.strip(), address_key(a)} for a in addresses}
+    rows = Endpoint.objects.filter(
+        tenant_id=tenant_id,
+        address__any=sorted(set().union(*keys.values())),
+        opt_in_at__isnull=False,
+        opt_out=Endpoint.OptOut.NONE,
+    )
+    if channel in ENDPOINT_TYPES:
+        rows = rows.filter(channel_type__in=ENDPOINT_TYPES[channel])
+    found = {address_key(a) for a in rows.values_list("address", flat=True)}
+    return {a for a in addresses if address_key(a) in found}
+
+
+def endpoint_rows_by_ids(*, tenant_id: int, endpoint_ids: list[str]) -> dict[str, Any]:
+    """Like endpoints_by_ids, but plain attribute objects instead of model instances: the send path reads a
+    thousand at a time and only reads fields (segments.codec.endpoint_to_pinpoint accepts either)."""
+    if not endpoint_ids:
+        return {}
+    found = Endpoint.objects.filter(tenant_id=tenant_id, endpoint_id__any=endpoint_ids).values()
+    return {row["endpoint_id"]: SimpleNamespace(**row) for row in found}
+
+
+def usable_endpoints_of_users(*, tenant_id: int, user_ids: list[str], channel_types: list[str]) -> dict[str, str]:
+    """For each user, their most recently updated endpoint of one of these channel types that can be messaged
+    (ACTIVE, not opted out, with an address): user id → endpoint id. One query."""
+    if not user_ids or not channel_types:
+        return {}
+    rows = (
+        Endpoint.objects.filter(tenant_id=tenant_id, user_id__any=user_ids, channel_type__in=channel_types)
+        .filter(endpoint_status="ACTIVE", opt_out="NONE")
+        .exclude(address="")
+        .order_by("user_id", "-effective_date", "endpoint_id")
+        .values_list("user_id", "endpoint_id")
+    )
+    found: dict[str, str] = {}
+    for user_id, endpoint_id in rows:
+        found.setdefault(user_id, endpoint_id)
+    return found

@@ -8,6 +8,7 @@ from typing import Any
 
 from channels.models import Dispatch
 from channels.services.ledger import Claimed
+from channels.tracking.rewrite import email_tracking_for
 from channels.transports import OutboundMessage
 from templates.models import Channel, MissingVariablePolicy
 from templates.services.rendering import RenderedMessage, content_render
@@ -43,6 +44,7 @@ class RenderPlan:
             "activity_id": dispatch.activity_id,
             "source": dispatch.source,
         }
+        self.tracking = email_tracking_for(dispatch)  # open pixel, click redirects, unsubscribe (EMAIL only)
 
     def endpoint_json(self, row: Claimed, endpoint: dict[str, Any] | None, address: str) -> dict[str, Any]:
         if endpoint is not None:
@@ -82,6 +84,8 @@ class RenderPlan:
             endpoint=endpoint,
             source=self.source,
         )
+        if self.tracking is not None:
+            self.tracking.apply(message)
         return Rendered(message=message, rendered=rendered)
 
 

@@ -1,6 +1,6 @@
 """Transports, one module each; importing this package registers them all."""
 
-from channels.transports import sandbox
+from channels.transports import alimtalk, eum, inapp, push, sandbox, ses, smtp, webhook
 from channels.transports.base import (
     CheckResult,
     OutboundMessage,
@@ -18,8 +18,15 @@ __all__ = [
     "SendResult",
     "Transport",
     "TransportError",
+    "alimtalk",
+    "eum",
+    "inapp",
+    "push",
     "sandbox",
+    "ses",
+    "smtp",
     "transport_class",
     "transport_names",
     "transport_register",
+    "webhook",
 ]

@@ -25,6 +25,7 @@ from segments.definition import (
     SetDim,
     SourceRef,
 )
+from segments.models.endpoint import PUSH_CHANNELS
 
 DEMOGRAPHIC_COLUMNS = {
     "AppVersion": "app_version",
@@ -240,8 +241,17 @@ class SegmentCompiler:
         return Leaf(label, f"{counted} <= %s", [*params, dim.count], nullable=False)
 
 
+# A suppression row applies to an endpoint when it names no channel or the endpoint's channel (addresses are
+# stored normalised: email lower-cased, which LOWER() above matches whatever case the endpoint stores).
+_PUSH_TYPES = ", ".join(f"'{t}'" for t in sorted(PUSH_CHANNELS))
+_SUPPRESSION_CHANNEL = (
+    f"(s.channel = '' OR s.channel = {E}.channel_type OR (s.channel = 'PUSH' AND {E}.channel_type IN ({_PUSH_TYPES})) "
+    f"OR (s.channel = 'INAPP' AND {E}.channel_type = 'IN_APP'))"
+)
+
+
 def eligibility(*, vendor: str) -> Expr:
-    """Eligible = ACTIVE, not opted out, address not suppressed."""
+    """Eligible = ACTIVE, not opted out, address not suppressed (for the endpoint's channel)."""
     return and_(
         [
             Leaf("endpoint is ACTIVE", f"{E}.endpoint_status = 'ACTIVE'", [], nullable=False),
@@ -250,7 +260,8 @@ def eligibility(*, vendor: str) -> Expr:
                 Leaf(
                     "address is suppressed",
                     f'EXISTS (SELECT 1 FROM "segments_suppressedaddress" s '
-                    f"WHERE s.tenant_id = {E}.tenant_id AND s.address = {E}.address)",
+                    f"WHERE s.tenant_id = {E}.tenant_id AND s.address IN ({E}.address, LOWER({E}.address)) "
+                    f"AND {_SUPPRESSION_CHANNEL})",
                     [],
                     nullable=False,
                 ),

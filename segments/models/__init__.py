@@ -1,12 +1,21 @@
 from segments.models.endpoint import AttributeName, ChannelType, Endpoint
 from segments.models.jobs import ExportJob, ImportFailure, ImportJob, JobStatus
 from segments.models.segment import AudienceGuard, ImportedMember, Segment, SegmentVersion
-from segments.models.suppression import SuppressedAddress
+from segments.models.suppression import (
+    BounceRecord,
+    ConsentPolicy,
+    DeliverabilityPolicy,
+    SuppressedAddress,
+    SuppressionChannel,
+)
 
 __all__ = [
     "AttributeName",
     "AudienceGuard",
+    "BounceRecord",
     "ChannelType",
+    "ConsentPolicy",
+    "DeliverabilityPolicy",
     "Endpoint",
     "ExportJob",
     "ImportFailure",
@@ -16,4 +25,5 @@ __all__ = [
     "Segment",
     "SegmentVersion",
     "SuppressedAddress",
+    "SuppressionChannel",
 ]

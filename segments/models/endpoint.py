@@ -66,6 +66,9 @@ class Endpoint(TenantScopedModel):
     request_id = models.CharField(max_length=64, blank=True)
     # Arrival of the latest non-system event; segment recency compiles to it.
     last_active_at = models.DateTimeField(null=True, blank=True)
+    # Recorded consent (an Engage extension: EngageOptIn in the endpoint JSON); channels' ConsentPolicy reads it.
+    opt_in_at = models.DateTimeField(null=True, blank=True)
+    opt_in_source = models.CharField(max_length=255, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant", "endpoint_id"], name="endpoint_unique_id")]

@@ -108,6 +108,8 @@ def _changes(endpoint: Endpoint, write: EndpointWrite) -> bool:
     """Whether applying the write would change anything but the volatile fields (cheap: no merge, no copy)."""
     if any(getattr(endpoint, k) != v for k, v in write.scalars.items() if k not in _VOLATILE):
         return True
+    if write.opt_in_now and endpoint.opt_in_at is None:
+        return True
     for current, update in ((endpoint.attributes, write.attributes), (endpoint.user_attributes, write.user_attributes)):
         if update and any(current.get(n) != v if v else n in current for n, v in update.items()):
             return True

@@ -22,6 +22,7 @@ from segments.selectors import (
     endpoint_recent_events,
     endpoints_filter,
     endpoints_keyset,
+    suppressions_of_address,
 )
 from segments.services.endpoints import endpoint_delete, endpoint_upsert
 from segments.views import query_text
@@ -118,6 +119,7 @@ class EndpointDetailView(EndpointMixin):
                 "demographic": demographic,
                 "location": location,
                 "events": list(endpoint_recent_events(tenant=self.tenant, endpoint=endpoint, limit=25)),
+                "suppressions": suppressions_of_address(tenant=self.tenant, address=endpoint.address),
                 "can_edit": self.can(Capability.EDIT),
                 "segment_choices": segment_choices(tenant=self.tenant),
                 "tab": "endpoints",

@@ -27,7 +27,8 @@ def test_it_sends_a_chunk_through_the_sandbox_with_the_rendered_payload(tenant: 
     assert [r.status for r in rows] == ["sent"] * 3
     assert rows[0].address == "user0@example.com"
     assert rows[0].payload["Subject"] == "Hi Name0"
-    assert rows[0].payload["HtmlPart"] == "<p>Hello Name0</p>"
+    # Engagement tracking (on by default) adds the open pixel: see tests/channels/test_tracking.py.
+    assert rows[0].payload["HtmlPart"].startswith("<p>Hello Name0</p><img src=")
     assert rows[0].sent_at is not None and rows[0].provider_message_id == f"sandbox-{rows[0].pk}"
     sends = Event.objects.filter(tenant=tenant, event_type="_campaign.send")
     assert sends.count() == 3

@@ -3,7 +3,6 @@ resolved as `unknown` (never sent again) if it might have."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from channels.models import Delivery, Reason, Status

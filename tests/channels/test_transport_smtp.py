@@ -43,6 +43,7 @@ def smtp_config(tenant: Tenant, server: Server, *, password: str = LOGIN[1], **s
         "from_address": "news@example.com",
         "from_name": "Acme News",
         "timeout_seconds": 5,
+        "tracking": False,  # engagement tracking has its own tests (tests/channels/test_tracking.py)
     }
     return channel_config(
         tenant, provider="smtp", channel=Channel.EMAIL, secrets={"password": password}, **{**base, **settings}

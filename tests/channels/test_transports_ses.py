@@ -55,6 +55,7 @@ def ses_config(tenant: Tenant, **settings: Any) -> ChannelConfig:
         "from_name": "Acme News",
         "configuration_set": "marketing",
         "reply_to": ["help@example.com"],
+        "tracking": False,  # engagement tracking has its own tests (tests/channels/test_tracking.py)
     }
     return channel_config(tenant, provider="ses", channel=Channel.EMAIL, **{**base, **settings})
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engage.errors import Invalid
+from segments.codec import OPT_IN
 from segments.services.imports.formats import (
     FIXED_JSON_BYTES,
     MAX_RAW,
@@ -36,6 +37,7 @@ class CsvPlan:
     metrics: list[tuple[int, str]] = field(default_factory=list)
     demographic: list[tuple[int, str]] = field(default_factory=list)
     location: list[tuple[int, str]] = field(default_factory=list)
+    opt_in: list[tuple[int, str]] = field(default_factory=list)
     user_id: int | None = None
 
     def data(self, cells: list[str]) -> dict[str, Any]:
@@ -63,6 +65,9 @@ class CsvPlan:
             if value := cells[index].strip():
                 numeric = name in ("Latitude", "Longitude")
                 data.setdefault("Location", {})[name] = number(value, f"Location.{name}") if numeric else value
+        for index, name in self.opt_in:
+            if value := cells[index].strip():
+                data.setdefault(OPT_IN, {})[name] = value
         if self.user_id is not None and (value := cells[self.user_id].strip()):
             data.setdefault("User", {})["UserId"] = value
         return data
@@ -90,6 +95,8 @@ def compile_header(cells: list[str]) -> CsvPlan:
             plan.demographic.append((index, column.key))
         elif column.kind == "location":
             plan.location.append((index, column.key))
+        elif column.kind == "opt_in":
+            plan.opt_in.append((index, column.key))
         elif column.kind == "user":
             plan.user_id = index
     return plan

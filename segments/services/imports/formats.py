@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engage.errors import Invalid
-from segments.codec import DEMOGRAPHIC, LOCATION_TEXT, EndpointWrite
+from segments.codec import DEMOGRAPHIC, LOCATION_TEXT, OPT_IN, EndpointWrite
 
 TOP_LEVEL = {
     "Id",
@@ -89,9 +89,12 @@ def column_for(path: str) -> Column:
         return Column("demographic", name)
     if group == "Location" and (name in LOCATION_TEXT or name in ("Latitude", "Longitude")):
         return Column("location", name)
+    if group == OPT_IN and name in ("Date", "Source"):
+        return Column("opt_in", name)
     raise HeaderError(
         f"column {path!r} is not an endpoint field: use Id, ChannelType, Address, OptOut, User.UserId, "
-        "Attributes.<name>, User.UserAttributes.<name>, Metrics.<name>, Demographic.<field> or Location.<field>"
+        "Attributes.<name>, User.UserAttributes.<name>, Metrics.<name>, Demographic.<field>, Location.<field> "
+        f"or {OPT_IN}.Date / {OPT_IN}.Source"
     )
 
 
@@ -114,6 +117,7 @@ def _place(data: dict[str, Any], column: Column, value: Any) -> None:
         "demographic": ("Demographic",),
         "location": ("Location",),
         "user": ("User",),
+        "opt_in": (OPT_IN,),
     }.get(column.kind, ()):
         holder = holder.setdefault(part, {})
     if column.kind != "ignored":

@@ -1,0 +1,1 @@
+"""Provider feedback: SNS-delivered SES events, inbound SMS and SMS delivery receipts."""

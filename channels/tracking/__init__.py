@@ -1,0 +1,1 @@
+"""Engagement tracking: open pixel, click redirects and one-click unsubscribe on signed URLs."""

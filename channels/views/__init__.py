@@ -1,0 +1,1 @@
+"""Console pages of channels, one module per resource."""
