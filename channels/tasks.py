@@ -65,3 +65,24 @@ def sweep() -> None:
         log.info(
             "sweep: %s requeued, %s unknown, %s chunks re-enqueued", result.requeued, result.unknown, result.chunks
         )
+
+
+@shared_task(name="channels.guard_tick", ignore_result=True)
+def guard_tick() -> None:
+    """Recompute the deliverability guard's rates and pause configs past the limits (beat: every minute)."""
+    from channels.services.guard import guard_tick as tick
+
+    tick(now=clock.now())
+
+
+@shared_task(name="channels.prune", ignore_result=True)
+def prune() -> None:
+    """Delete ledger rows and events past each tenant's retention period, in batches (beat: hourly)."""
+    from channels.services.retention import tenant_prune
+    from engage.tenancy.models import Tenant
+
+    now = clock.now()
+    for tenant in Tenant.objects.all().iterator():
+        result = tenant_prune(tenant=tenant, now=now)
+        if result.deliveries or result.events or result.dispatches:
+            log.info("pruned tenant %s: %s", tenant.public_id, result)

@@ -6,6 +6,7 @@ from django.urls import URLPattern, path
 
 from channels.views import configs as config_views
 from channels.views import deliveries as delivery_views
+from channels.views import guard as guard_views
 from channels.views import identities as identity_views
 from channels.views import messaging as messaging_views
 from channels.views import outbox as outbox_views
@@ -19,6 +20,9 @@ urlpatterns: list[URLPattern] = [
     path("configs/<int:pk>/", config_views.ConfigEditView.as_view(), name="edit"),
     path("configs/<int:pk>/check/", config_views.ConfigCheckView.as_view(), name="check"),
     path("configs/<int:pk>/delete/", config_views.ConfigDeleteView.as_view(), name="delete"),
+    path("configs/<int:pk>/pause/", guard_views.ConfigPauseView.as_view(), name="pause"),
+    path("configs/<int:pk>/resume/", guard_views.ConfigResumeView.as_view(), name="resume"),
+    path("delivery-settings/", guard_views.DeliverySettingsView.as_view(), name="delivery_settings"),
     path("configs/<int:pk>/identities/", identity_views.IdentitiesView.as_view(), name="identities"),
     path("identities/<int:pk>/refresh/", identity_views.IdentityRefreshView.as_view(), name="identity_refresh"),
     path("identities/<int:pk>/delete/", identity_views.IdentityDeleteView.as_view(), name="identity_delete"),

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
 from engage import clock
@@ -20,6 +21,9 @@ from engage.redis import redis_client
 from engage.tenancy.models import ApiKey, Membership, Role, Tenant
 from engage.tenancy.services import apikey_create
 from tests.factories import MembershipFactory, TenantFactory, UserFactory
+
+# Two test processes, a worker and a browser share two cores: give pages time before an expectation fails.
+expect.set_options(timeout=15_000)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [

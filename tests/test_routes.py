@@ -30,7 +30,9 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # Unscoped routes that are meant to be unscoped: exact routes, then prefixes.
 PUBLIC_ROUTES = {"", "healthz", "readyz", "api/schema/", "api/docs/", "api/v1/tenants/"}
-PUBLIC_PREFIXES = ("accounts/", "admin/")
+# /hooks/: provider callbacks (AlimTalk results, SNS feedback...), each authenticated by a secret-token URL of its
+# own; /t/o|c|u/: open pixel, click redirect and unsubscribe links, authenticated by their signed token.
+PUBLIC_PREFIXES = ("accounts/", "admin/", "hooks/", "t/o/", "t/c/", "t/u/")
 # The Pinpoint-compatible facade answers strangers with 403 by its own protocol; it has its own test.
 EXCLUDED_PREFIXES = ("pinpoint/",)
 
@@ -64,11 +66,29 @@ VIEW_MODELS: dict[str, str | tuple[str, str]] = {
     "templates:versions": "templates.MessageTemplate",
     "templates:activate": "templates.MessageTemplate",
     "templates:restore": "templates.MessageTemplate",
+    "channels:edit": "channels.ChannelConfig",
+    "channels:check": "channels.ChannelConfig",
+    "channels:delete": "channels.ChannelConfig",
+    "channels:identities": "channels.ChannelConfig",
+    "channels:identity_refresh": "channels.EmailIdentity",
+    "channels:identity_delete": "channels.EmailIdentity",
+    "channels:suppression_remove": "segments.SuppressedAddress",
+    "channels:dispatch": "channels.Dispatch",
+    "channels:template_test_send": "templates.MessageTemplate",
+    "channels:pause": "channels.ChannelConfig",
+    "channels:resume": "channels.ChannelConfig",
 }
+
+# A second id in a nested route (an object under the one the route names), by URL kwarg: model and field.
+NESTED_KWARGS: dict[str, tuple[str, str]] = {"identity_id": ("channels.EmailIdentity", "pk")}
 
 # Methods that create-or-update by a client-chosen id (Pinpoint's UpdateEndpoint): inside tenant A, the id
 # of B's object simply names a new object of A, so they answer 2xx instead of 404 (B stays untouched).
-UPSERTS: dict[str, set[str]] = {"api:endpoint-detail": {"PUT", "PATCH"}}
+UPSERTS: dict[str, set[str]] = {
+    "api:endpoint-detail": {"PUT", "PATCH"},
+    # A channel's consent policy always exists (the default until set): PUT/PATCH set A's own.
+    "api:consent-policy-detail": {"PUT", "PATCH"},
+}
 
 
 def _make_membership(tenant: Tenant) -> models.Model:
@@ -127,6 +147,47 @@ def _make_export_job(tenant: Tenant) -> models.Model:
     return cast(models.Model, model.objects.create(tenant=tenant))
 
 
+def _make_channel_config(tenant: Tenant) -> models.Model:
+    from channels.services.configs import config_create
+
+    # Disabled, and its AWS endpoint is a closed local port: should a test ever get through, nothing leaves.
+    settings = {"from_address": "walk@example.test", "endpoint_url": "http://127.0.0.1:9"}
+    return config_create(
+        tenant=tenant, by="tests", name="route walk", channel="EMAIL", provider="ses", enabled=False, settings=settings
+    )
+
+
+def _make_email_identity(tenant: Tenant) -> models.Model:
+    from channels.models import ChannelConfig, EmailIdentity
+    from engage import clock
+
+    config = ChannelConfig.objects.filter(tenant=tenant, name="route walk").first() or _make_channel_config(tenant)
+    return EmailIdentity.objects.create(
+        tenant=tenant, config=config, identity="example.test", kind="DOMAIN", created_at=clock.now()
+    )
+
+
+def _make_suppression(tenant: Tenant) -> models.Model:
+    from segments.services.suppression import suppression_add
+
+    return suppression_add(tenant=tenant, address=f"walk-{tenant.public_id[:8]}@example.test", by="tests")[0]
+
+
+def _make_consent_policy(tenant: Tenant) -> models.Model:
+    from segments.services.policies import consent_policy_update
+
+    return consent_policy_update(tenant=tenant, channel="SMS", require_opt_in=True, by="tests")
+
+
+def _make_dispatch(tenant: Tenant) -> models.Model:
+    from channels.services.dispatch import Recipient, deliveries_enqueue, dispatch_create
+
+    # Planned, never sent (no task is enqueued): one ledger row for the deliveries list to show.
+    dispatch = dispatch_create(tenant=tenant, channel="SMS", source="test", message={}, use_default_config=False)
+    deliveries_enqueue(dispatch=dispatch, recipients=[Recipient(key="walk", address="+15550000000")], send=False)
+    return dispatch
+
+
 def _make_template(tenant: Tenant) -> models.Model:
     from templates.codec import template_request_parse
     from templates.services.templates import template_create
@@ -147,6 +208,11 @@ FACTORIES: dict[str, Callable[[Tenant], models.Model]] = {
     "segments.ImportJob": _make_import_job,
     "segments.ExportJob": _make_export_job,
     "templates.MessageTemplate": _make_template,
+    "channels.ChannelConfig": _make_channel_config,
+    "channels.EmailIdentity": _make_email_identity,
+    "channels.Dispatch": _make_dispatch,
+    "segments.SuppressedAddress": _make_suppression,
+    "segments.ConsentPolicy": _make_consent_policy,
 }
 
 # Bodies that would change something if a request got through: valid for every form and serializer.
@@ -201,7 +267,7 @@ class Route:
     @property
     def lookup(self) -> tuple[str, str] | None:
         """(URL kwarg, model field) naming the object, or None for a collection route."""
-        extra = sorted(self.kwargs - {TENANT_KWARG})
+        extra = sorted(self.kwargs - {TENANT_KWARG} - set(NESTED_KWARGS))
         if not extra:
             return None
         if self.is_viewset:
@@ -254,8 +320,11 @@ class Side:
         lookup = route.lookup
         if lookup is not None:
             kwarg, field = lookup
-            unknown = route.kwargs - {TENANT_KWARG, kwarg}
+            unknown = route.kwargs - {TENANT_KWARG, kwarg} - set(NESTED_KWARGS)
             assert not unknown, f"{route.route}: no way to build {sorted(unknown)}; teach tests/test_routes.py"
+            for nested in sorted(route.kwargs & set(NESTED_KWARGS)):
+                nested_label, nested_field = NESTED_KWARGS[nested]
+                kwargs[nested] = getattr((objects_of or self).objects[nested_label], nested_field)
             label = route.model()
             assert label, f"{route}: cannot tell which model `{kwarg}` names; add the route to VIEW_MODELS"
             assert label in FACTORIES, f"{route}: no factory for {label}; add one to FACTORIES"

@@ -11,12 +11,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from channels.feedback.config import feedback_url
 from channels.models import ChannelConfig, EmailIdentity, Provider
 from channels.models.config import PROVIDERS_FOR_CHANNEL
 from channels.services.config_reads import sms_spend_summary
 from channels.services.configs import config_check, config_create, config_delete, config_update
+from channels.services.guard import config_pause, config_resume
 from channels.services.identities import dkim_records, identity_create, identity_delete, identity_refresh
 from channels.transports.common import config_secrets
+from engage import clock
 from engage.api.base import TenantViewSet
 from engage.tenancy.models import Capability
 from templates.models import Channel
@@ -50,6 +53,9 @@ class ChannelConfigSerializer(serializers.ModelSerializer):
     secrets_set = serializers.SerializerMethodField()
     effective_rate = serializers.FloatField(read_only=True)
     spend = serializers.SerializerMethodField(help_text="eum_sms: the tenant's SMS spend this month")
+    feedback_url = serializers.SerializerMethodField(
+        help_text="email and SMS: the HTTPS URL to subscribe to the SNS topic of provider feedback"
+    )
 
     class Meta:
         model = ChannelConfig
@@ -67,12 +73,30 @@ class ChannelConfigSerializer(serializers.ModelSerializer):
             "secrets",
             "secrets_set",
             "spend",
+            "feedback_url",
             "last_check_at",
             "last_check",
+            "guard",
+            "paused_at",
+            "paused_reason",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "provider_max_rate", "last_check_at", "last_check", "created_at", "updated_at"]
+        read_only_fields = [
+            "id",
+            "provider_max_rate",
+            "last_check_at",
+            "last_check",
+            "guard",
+            "paused_at",
+            "paused_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_feedback_url(self, config: ChannelConfig) -> str | None:
+        return feedback_url(config=config) if config.pk else None
 
     def get_secrets_set(self, config: ChannelConfig) -> list[str]:
         return sorted(config_secrets(config))
@@ -81,6 +105,10 @@ class ChannelConfigSerializer(serializers.ModelSerializer):
     def get_spend(self, config: ChannelConfig) -> dict[str, Any] | None:
         summary = sms_spend_summary(config=config)
         return None if summary is None else dict(SpendSerializer(summary).data)
+
+
+class PauseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=400, required=False, default="", allow_blank=True)
 
 
 class CheckSerializer(serializers.Serializer):
@@ -148,6 +176,24 @@ class ChannelConfigViewSet(
         config.refresh_from_db(fields=["provider_max_rate"])
         body = {**vars(result), "provider_max_rate": config.provider_max_rate}
         return Response(CheckSerializer(body).data)
+
+    @extend_schema(request=PauseSerializer, responses=ChannelConfigSerializer)
+    @action(detail=True, methods=["post"])
+    def pause(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Pause sending through the config (messages wait, queued) until it is resumed. Audited."""
+        body = PauseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        config = self.get_object()
+        config_pause(config=config, by=self.actor, reason=body.validated_data["reason"], now=clock.now(), ip=self.ip)
+        config.refresh_from_db()
+        return Response(self.get_serializer(config).data)
+
+    @extend_schema(request=None, responses=ChannelConfigSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Resume a config the deliverability guard (or an admin) paused; its waiting messages go out. Audited."""
+        config = config_resume(config=self.get_object(), by=self.actor, ip=self.ip)
+        return Response(self.get_serializer(config).data)
 
     @extend_schema(methods=["get"], responses=EmailIdentitySerializer(many=True))
     @extend_schema(methods=["post"], request=EmailIdentitySerializer, responses={201: EmailIdentitySerializer})

@@ -2,9 +2,10 @@
 
 `eventType` (event publishing) or `notificationType` (identity notifications) name the record: Delivery → the
 row is delivered (`_email.delivered`); Bounce → failed, `_email.hardbounce` (Permanent) or `_email.softbounce`
-(Transient, Undetermined) and bounce_record; Complaint → `_email.complaint` and bounce_record; Reject → failed,
-`_email.rejected`; Open / Click → `_email.open` / `_email.click` once per delivery and hour; Subscription with
-unsubscribeAll → opt-out and `_email.unsubscribe`; Send, DeliveryDelay and Rendering Failure change nothing.
+(Transient, Undetermined) and bounce_record, and a hard bounce within a fallback chain's window moves the
+recipient to the next hop; Complaint → `_email.complaint` and bounce_record; Reject → failed, `_email.rejected`;
+Open / Click → `_email.open` / `_email.click` once per delivery and hour; Subscription with unsubscribeAll →
+opt-out and `_email.unsubscribe`; Send, DeliveryDelay and Rendering Failure change nothing.
 The row is the tenant's one whose provider message id is `mail.messageId`.
 """
 
@@ -23,6 +24,7 @@ from channels.services.engagement import (
     delivery_status_move,
     once_per_hour,
 )
+from channels.services.fallback import delivery_fall_back
 from engage.errors import Invalid
 from segments.services.suppression import bounce_record, opt_out_record
 from templates.models import Channel
@@ -114,6 +116,8 @@ def _bounce(r: SesRecord) -> str:
             "status": str(first.get("status", "")),
         }
         r.events(("_email.hardbounce" if hard else "_email.softbounce", attributes, {}))
+        if hard and r.delivery is not None:
+            delivery_fall_back(delivery=r.delivery, now=r.now)  # the next hop of a fallback chain, in its window
     return "hardbounce" if hard else "softbounce"
 
 

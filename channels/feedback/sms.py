@@ -7,7 +7,8 @@ config's `help_text`; a custom keyword of the config's `keywords` with its respo
 sends from the number that received the message, through the same channel config.
 
 Receipts (End User Messaging SMS events: `messageId`, `messageStatus`, `isFinal`): DELIVERED / SUCCESSFUL → the
-row is delivered, `_SMS.SUCCESS`; a final failure → failed, `_SMS.FAILURE` (OPTED_OUT also opts the number out);
+row is delivered, `_SMS.SUCCESS`; a final failure → failed, `_SMS.FAILURE` and the next hop of a fallback chain
+within its window (OPTED_OUT also opts the number out);
 interim statuses (QUEUED, PENDING...) change nothing.
 """
 
@@ -22,6 +23,7 @@ from channels.feedback.config import HELP_KEYWORDS, OPT_OUT_KEYWORDS, keyword_of
 from channels.models import ChannelConfig, Delivery, Reason, Source, Status
 from channels.services.dispatch import Recipient, deliveries_enqueue, dispatch_create
 from channels.services.engagement import delivery_events_add, delivery_for_message, delivery_status_move
+from channels.services.fallback import delivery_fall_back
 from engage.errors import Invalid
 from engage.events.services import SystemEvent, system_events_record
 from segments.selectors import endpoints_search
@@ -141,6 +143,8 @@ def _receipt(config: ChannelConfig, record: dict[str, Any], now: datetime) -> st
     )
     if moved:
         delivery_events_add(delivery=delivery, events=[_receipt_event(record, status, success)], now=now)
+        if not success:
+            delivery_fall_back(delivery=delivery, now=now)  # the next hop of a fallback chain, in its window
     return "delivered" if success else "failed"
 
 

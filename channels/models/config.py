@@ -53,6 +53,10 @@ class ChannelConfig(TenantScopedModel):
     )
     settings = models.JSONField(default=dict, blank=True)
     secrets = EncryptedTextField(blank=True)
+    # The deliverability guard: rolling rates as last computed, and a pause it (or an admin) set.
+    guard = models.JSONField(default=dict, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_reason = models.CharField(max_length=500, blank=True)
     last_check_at = models.DateTimeField(null=True, blank=True)
     last_check = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings as django_settings
 
+from channels.feedback.config import FEEDBACK_SETTINGS, feedback_settings_clean
 from channels.models import Provider
 from channels.services.alimtalk_fields import (
     ALIMTALK_SECRETS,
@@ -216,7 +217,7 @@ def settings_clean(*, provider: str, data: dict[str, Any]) -> dict[str, Any]:
     that declares no keys here (a newer transport) keeps its settings as given: its transport validates them."""
     if provider not in PROVIDER_SETTINGS:
         return {k: v for k, v in data.items() if v not in ("", None)}
-    known = PROVIDER_SETTINGS[provider]
+    known = (*PROVIDER_SETTINGS[provider], *FEEDBACK_SETTINGS.get(provider, ()))
     for key in data:
         if key not in known:
             listed = ", ".join(known) or "none"
@@ -226,6 +227,7 @@ def settings_clean(*, provider: str, data: dict[str, Any]) -> dict[str, Any]:
         _aws(data, out)
     if provider in CLEANERS:
         CLEANERS[provider](data, out)
+    feedback_settings_clean(provider=provider, data=data, out=out)
     return {k: v for k, v in out.items() if v not in ("", None)}
 
 

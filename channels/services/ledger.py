@@ -220,8 +220,21 @@ def _write_generic(outcomes: Sequence[Outcome], now: datetime) -> None:
         values[7] = _dt(values[7])
         sent = _dt(o.sent_at)
         rows.append(
-            [values[0], values[1], values[1], *values[2:8], o.address, o.address, stamp, o.status, sent, stamp,
-             o.status, o.status, o.id]
+            [
+                values[0],
+                values[1],
+                values[1],
+                *values[2:8],
+                o.address,
+                o.address,
+                stamp,
+                o.status,
+                sent,
+                stamp,
+                o.status,
+                o.status,
+                o.id,
+            ]
         )
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

@@ -52,6 +52,9 @@ def deliveries_send(*, tenant_id: int, dispatch_id: int, chunk: int) -> ChunkRes
     dispatch = Dispatch.objects.select_related("tenant", "config").filter(pk=dispatch_id, tenant_id=tenant_id).first()
     if dispatch is None:
         return ChunkResult()
+    if dispatch.config is not None and dispatch.config.paused_at is not None:
+        # Paused (the deliverability guard or an admin): the rows wait, queued; resuming re-enqueues them.
+        return ChunkResult()
     sender = ChunkSender(dispatch)
     try:
         while sender.round(chunk):

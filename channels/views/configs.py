@@ -14,6 +14,7 @@ from channels.models import ChannelConfig, Provider
 from channels.models.config import PROVIDERS_FOR_CHANNEL
 from channels.services.config_reads import channel_routes, sms_spend_summary
 from channels.services.configs import config_check, config_create, config_delete, config_update
+from channels.services.delivery_settings import delivery_settings_for
 from channels.transports.common import config_secrets
 from engage.errors import Conflict, DomainError
 from engage.tenancy.models import Capability
@@ -51,12 +52,24 @@ class ChannelListView(ConfigView):
     """Each channel with what sends it (its default config, or the sandbox), then every config."""
 
     def get(self, request: HttpRequest, tenant_id: str) -> HttpResponse:
+        return self.page(request)
+
+    def page(self, request: HttpRequest, *, settings_form: Any = None, status: int = 200) -> HttpResponse:
+        from channels.views.guard import DeliverySettingsForm
+
         routes = channel_routes(tenant=self.tenant)
         rows = [
             {"config": c, "sender": sender(c), "spend": sms_spend_summary(config=c)} for r in routes for c in r.configs
         ]
-        context = {"routes": routes, "rows": rows, "can_manage": self.can(Capability.MANAGE)}
-        return render(request, "channels/list.html", context)
+        current = delivery_settings_for(tenant=self.tenant)
+        context = {
+            "routes": routes,
+            "rows": rows,
+            "can_manage": self.can(Capability.MANAGE),
+            "delivery_settings": current,
+            "settings_form": settings_form or DeliverySettingsForm(instance=current),
+        }
+        return render(request, "channels/list.html", context, status=status)
 
 
 class ConfigCreateView(ConfigView):

@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 from campaigns.api import CampaignViewSet
 from channels.api.configs import ChannelConfigViewSet
 from channels.api.deliveries import DeliveryViewSet, DispatchViewSet
+from channels.api.delivery_settings import DeliverySettingsViewSet
 from channels.api.inapp import InAppMessagesViewSet
 from channels.api.messages import MessagesViewSet, OutboxViewSet, TemplateTestSendViewSet, UsersMessagesViewSet
 from engage.events.streams.api import EventStreamViewSet
@@ -55,6 +56,11 @@ urlpatterns = [
         "tenants/<str:tenant_id>/audience-guard/",
         AudienceGuardViewSet.as_view({"get": "list", "put": "put"}),
         name="audience-guard",
+    ),
+    path(
+        "tenants/<str:tenant_id>/delivery-settings/",
+        DeliverySettingsViewSet.as_view({"get": "list", "put": "put"}),
+        name="delivery-settings",
     ),
     path(
         "tenants/<str:tenant_id>/templates/<int:pk>/test-send/",

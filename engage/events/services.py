@@ -170,3 +170,17 @@ def _copy_system(tenant_id: int, events: Sequence[SystemEvent], arrival: datetim
                     e.delivery_id,
                 )
             )
+
+
+def events_prune(*, tenant_id: int, before: datetime, batch_size: int = 5000) -> int:
+    """Delete one batch of a tenant's events that arrived before `before`; returns how many (0 = done).
+    Small batches keep each transaction short: no long locks on a table that ingestion writes to."""
+    ids = list(
+        Event.objects.filter(tenant_id=tenant_id, arrival__lt=before).order_by().values_list("id", flat=True)[
+            :batch_size
+        ]
+    )
+    if not ids:
+        return 0
+    deleted, _ = Event.objects.filter(id__in=ids).delete()
+    return deleted

@@ -15,14 +15,18 @@ from moto import mock_aws
 
 from channels.feedback.config import feedback_url
 from channels.feedback.sns import sns_url_allowed
-from channels.models import ChannelConfig, Delivery, Reason, Status
+from channels.models import ChannelConfig, Delivery, Reason, Source, Status
+from channels.services.dispatch import Recipient, deliveries_enqueue, dispatch_create
+from channels.services.fallback import dispatch_fallback_set
+from channels.services.send import deliveries_send
 from engage.events.models import Event
 from engage.tenancy.models import Tenant
-from segments.models import BounceRecord, SuppressedAddress
+from segments.models import BounceRecord, Endpoint, SuppressedAddress
+from segments.services.endpoints import endpoints_upsert
 from templates.models import Channel
 from tests.channels import sns_signer
 from tests.channels.sns_signer import SnsStandIn, make_key_and_certificate
-from tests.channels.support import email_message, make_endpoints
+from tests.channels.support import email_message, make_endpoints, sms_message
 from tests.channels.transport_support import channel_config, dispatch_to, send, set_aws_env
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +255,45 @@ def test_the_certificate_host_allow_list_takes_single_labels_and_https_only(sett
         "https://sns..amazonaws.com/x.pem",
     ):
         assert not sns_url_allowed(url), url
+
+
+def test_a_signed_hard_bounce_inside_the_window_moves_the_recipient_to_sms(
+    tenant: Tenant, client: Client, sns: SnsStandIn
+) -> None:
+    endpoints_upsert(
+        tenant=tenant,
+        trusted=True,
+        items=[
+            ("u1-mail", {"ChannelType": "EMAIL", "Address": "u1@example.com", "User": {"UserId": "u1"}}),
+            ("u1-sms", {"ChannelType": "SMS", "Address": "+15550000001", "User": {"UserId": "u1"}}),
+        ],
+    )
+    config = channel_config(tenant, provider="sandbox", channel=Channel.EMAIL)
+    email = dispatch_create(
+        tenant=tenant, channel=Channel.EMAIL, source=Source.CAMPAIGN, message=email_message(), config=config
+    )
+    sms = dispatch_create(tenant=tenant, channel=Channel.SMS, source=Source.CAMPAIGN, message=sms_message("Hi"))
+    dispatch_fallback_set(dispatch=email, to=sms)
+    recipient = Recipient(key="run1:u1", endpoint_id="u1-mail", user_id="u1")
+    deliveries_enqueue(dispatch=email, recipients=[recipient], send=False)
+    deliveries_send(tenant_id=tenant.pk, dispatch_id=email.pk, chunk=0)
+    row = Delivery.objects.get(dispatch=email)
+    assert post(client, config, sns.notification(hard_bounce(row))).json() == {"status": "hardbounce"}
+    hop = Delivery.objects.get(dispatch=sms)
+    assert (hop.status, hop.reason, hop.endpoint_id) == (Status.QUEUED, Reason.FALLBACK, "u1-sms")
+    assert post(client, config, sns.notification(hard_bounce(row))).status_code == 200
+    assert Delivery.objects.filter(dispatch=sms).count() == 1
+
+
+def test_an_ses_unsubscribe_all_opts_the_recipient_out(
+    tenant: Tenant, client: Client, sns: SnsStandIn, aws: None
+) -> None:
+    config = ses_config(tenant)
+    row = sent_row(tenant, config)
+    preferences = {"unsubscribeAll": True, "topicSubscriptionStatus": []}
+    subscription = {"contactList": "news", "source": "UnsubscribeHeader", "newTopicPreferences": preferences}
+    record = ses_event("Subscription", row, subscription=subscription)
+    assert post(client, config, sns.notification(record)).json() == {"status": "unsubscribe"}
+    assert Endpoint.objects.get(tenant=tenant, endpoint_id="ep0").opt_out == "ALL"
+    assert SuppressedAddress.objects.get(tenant=tenant, address=row.address).reason == "UNSUBSCRIBE"
+    assert kinds(tenant) == ["_email.unsubscribe"]

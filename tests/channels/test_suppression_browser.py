@@ -74,7 +74,7 @@ def test_it_adds_searches_and_removes_an_address(
     expect(page.locator('#suppressions tr[data-address="jane.doe@example.com"]')).to_contain_text("Added manually")
 
     add.get_by_label("Address").fill("555-0100")
-    add.get_by_label("Channel").select_option("SMS")
+    add.get_by_label("Channel", exact=True).select_option("SMS")
     add.get_by_role("button", name="Suppress").click()
     expect(page.locator("#add-card .errorlist")).to_contain_text("no country code")
     shot("add-error")

@@ -63,7 +63,7 @@ def test_a_marketer_sends_test_emails_and_reads_them_in_the_outbox(page: Page, l
 
     page.get_by_label("Use a template").check()
     page.get_by_label("Template", exact=True).select_option(label="welcome")
-    expect(page.get_by_label("Version")).to_contain_text("Version 2")
+    expect(page.get_by_label("Version")).to_contain_text("Version 2", timeout=20_000)
     page.get_by_label("Version").select_option("2")
     expect(page.get_by_label("Email addresses")).to_have_value("ann@example.com\nbob@example.com")
     page.get_by_role("button", name="Send test message").click()
@@ -119,7 +119,7 @@ def test_more_than_15_recipients_is_a_form_error(page: Page, live_server: Any) -
     page.screenshot(path=str(SCREENSHOTS / "test-messages-errors.png"), full_page=True)
     assert not Delivery.objects.filter(tenant=tenant).exists()
 
-    page.get_by_label("Channel").select_option("SMS")
+    page.get_by_label("Channel", exact=True).select_option("SMS")
     phones = page.get_by_label("Phone numbers (E.164)")
     expect(phones).to_be_visible()
     phones.fill("+15555550100")
