@@ -24,15 +24,22 @@ pytestmark = pytest.mark.django_db
 def _config(tenant: Tenant) -> ChannelConfig:
     # The sandbox provider stands in for SES: the guard reads the ledger and the feedback events only.
     now = clock.now()
-    return ChannelConfig.objects.create(tenant=tenant, name="Mail", channel=Channel.EMAIL, provider="sandbox",
-                                        created_at=now, updated_at=now)
+    return ChannelConfig.objects.create(
+        tenant=tenant, name="Mail", channel=Channel.EMAIL, provider="sandbox", created_at=now, updated_at=now
+    )
 
 
 def _feedback(tenant: Tenant, dispatch: Dispatch, event_type: str, count: int) -> None:
     rows = Delivery.objects.filter(dispatch=dispatch, status=Status.SENT).order_by("id")[:count]
     Event.objects.bulk_create(
-        Event(tenant=tenant, event_type=event_type, endpoint_id=d.endpoint_id, timestamp=clock.now(),
-              arrival=clock.now(), delivery_id=d.pk)
+        Event(
+            tenant=tenant,
+            event_type=event_type,
+            endpoint_id=d.endpoint_id,
+            timestamp=clock.now(),
+            arrival=clock.now(),
+            delivery_id=d.pk,
+        )
         for d in rows
     )
 
