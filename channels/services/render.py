@@ -64,6 +64,7 @@ class RenderPlan:
             campaign_id=self.dispatch.campaign_id,
             journey_id=self.dispatch.journey_id,
             extra=context.get("Substitutions") or None,
+            trusted=True,
         )
         parts = dict(rendered.parts)
         for override, targets in _OVERRIDES.items():

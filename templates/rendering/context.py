@@ -18,6 +18,7 @@ def personalization_context(
     journey_id: str = "",
     defaults: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
+    trusted: bool = False,
 ) -> dict[str, Any]:
     """The context for one endpoint (Pinpoint's EndpointResponse JSON): Address, ChannelType, EndpointId and Id,
     OptOut, EndpointStatus, CreationDate, EffectiveDate, RequestId, Attributes, Metrics, Demographic, Location,
@@ -25,8 +26,11 @@ def personalization_context(
 
     `extra` is send-time data from a campaign hook, merged into Attributes (text becomes a one-item list, as
     attributes are lists of strings). `defaults` are the template's default substitutions, e.g.
-    {"User.UserAttributes.FirstName": "there"}, used where the recipient has no value."""
-    context = plain(endpoint)
+    {"User.UserAttributes.FirstName": "there"}, used where the recipient has no value.
+
+    `trusted`: the endpoint is already plain JSON (segments.codec built it from stored JSON): it is copied
+    without checking every value's type — the send path builds one per message."""
+    context = json_copy(endpoint) if trusted else plain(endpoint)
     if not isinstance(context, dict):
         raise TypeError("the endpoint must be a JSON object (Pinpoint's EndpointResponse)")
     endpoint_id = context.get("Id", context.get("EndpointId"))
@@ -100,6 +104,16 @@ def variable_parts(name: str) -> tuple[str, ...]:
     while parts and is_index(parts[-1]):
         parts = parts[:-1]
     return parts
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy of data that is already plain JSON (dicts, lists and scalars only)."""
+    kind = type(value)
+    if kind is dict:
+        return {key: json_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [json_copy(item) for item in value]
+    return value
 
 
 def plain(value: Any, depth: int = 0) -> Any:

@@ -72,8 +72,10 @@ def content_render(
     campaign_id: str = "",
     journey_id: str = "",
     extra: dict[str, Any] | None = None,
+    trusted: bool = False,
 ) -> RenderedMessage:
-    """Render content that need not be saved yet (the editor's preview renders drafts through here)."""
+    """Render content that need not be saved yet (the editor's preview renders drafts through here).
+    `trusted`: endpoint_json is plain JSON built by Engage (see personalization_context)."""
     defaults = default_substitutions if policy != MissingVariablePolicy.EMPTY else None
     context = personalization_context(
         endpoint_json,
@@ -82,6 +84,7 @@ def content_render(
         journey_id=journey_id,
         defaults=defaults or None,
         extra=extra,
+        trusted=trusted,
     )
     missing: list[str] = []
     parts = CHANNELS[channel].render(content, _renderer(context, missing))
