@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from channels.hooktokens import alimtalk_hook_config_id
 from channels.models import ChannelConfig, Delivery, Provider, Reason, Status
+from channels.services.fallback import delivery_fall_back
 from channels.transports.common import config_secrets
 from engage import clock
 from templates.models import Channel
@@ -128,4 +129,7 @@ def alimtalk_results_apply(*, config: ChannelConfig, hooks: list[Any]) -> HookRe
         result.failed += report.status == Status.FAILED
     fields = ["status", "status_message", "reason", "delivered_at", "provider_message_id", "updated_at"]
     Delivery.objects.bulk_update(list(changed.values()), fields, batch_size=500)
+    for row in changed.values():
+        if row.status == Status.FAILED:
+            delivery_fall_back(delivery=row, now=now)  # e.g. AlimTalk → SMS, within the chain's window
     return result

@@ -148,3 +148,21 @@ def test_a_send_left_unknown_by_a_timeout_is_resolved_by_the_callback(tenant: Te
         (Status.DELIVERED, f"{request_id}:1"),
         (Status.DELIVERED, f"{request_id}:2"),
     ]
+
+
+def test_a_partner_failure_inside_the_window_falls_back_to_sms(tenant: Tenant, nhn: AlimTalkServer) -> None:
+    from channels.services.dispatch import dispatch_create
+    from channels.services.fallback import dispatch_fallback_set
+    from templates.models import Channel
+    from tests.channels.support import sms_message
+
+    config, dispatch = sent(tenant, nhn, 2)
+    sms = dispatch_create(tenant=tenant, channel=Channel.SMS, source="campaign", message=sms_message("Order shipped"))
+    dispatch_fallback_set(dispatch=dispatch, to=sms)
+    [request_id] = nhn.sent
+    post(alimtalk_hook_path(config), nhn.callback(request_id, "3018", resultCodeName="메시지를 전송할 수 없음"))
+    hops = list(Delivery.objects.filter(dispatch=sms).order_by("user_id"))
+    assert [(h.user_id, h.reason, h.status) for h in hops] == [
+        ("u0", Reason.FALLBACK, Status.QUEUED),
+        ("u1", Reason.FALLBACK, Status.QUEUED),
+    ]
