@@ -133,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "engage.tenancy.context.console",
+                "channels.context.paused_channels",
             ],
         },
     },
@@ -288,6 +289,22 @@ SPECTACULAR_SETTINGS = {
 
 # Tests move time for web, workers and beat together through an offset kept in Redis.
 ENGAGE_TEST_CLOCK = env_bool("ENGAGE_TEST_CLOCK", False)
+
+# How long a send worker holds the rows it claimed before the sweeper may take them back (seconds).
+CHANNELS_LEASE_SECONDS = env_int("CHANNELS_LEASE_SECONDS", 120)
+# The rate limiter returns a token this much later than one second after it was spent (jitter at the provider).
+CHANNELS_RATE_WINDOW_MARGIN = float(env_str("CHANNELS_RATE_WINDOW_MARGIN") or "0.05")
+
+# The public base URL of open pixels, click redirects and unsubscribe links in the email Engage sends.
+ENGAGE_PUBLIC_URL = (env_str("ENGAGE_PUBLIC_URL") or PUBLIC_URL).rstrip("/")
+
+# Hosts Amazon SNS signing certificates (SigningCertURL) and SubscribeURLs may come from: one label per `*`.
+# An entry may name a port (host:port) and, for local test stand-ins only, allow plain http (http://host:port).
+SNS_CERT_HOST_ALLOWLIST = env_list("SNS_CERT_HOST_ALLOWLIST", ["sns.*.amazonaws.com"])
+
+# Event-stream webhooks and AWS endpoint URLs may point into private networks (loopback, RFC 1918, link-local
+# such as the instance metadata service) only when the operator allows it: tenants must not reach Engage's own.
+EVENT_STREAMS_ALLOW_PRIVATE_NETWORKS = env_bool("EVENT_STREAMS_ALLOW_PRIVATE_NETWORKS", EMBEDDED)
 
 # Event-stream webhooks and AWS endpoint URLs may point into private networks (loopback, RFC 1918, link-local
 # such as the instance metadata service) only when the operator allows it: tenants must not reach Engage's own.

@@ -15,6 +15,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(("engage.api.urls", "api"), namespace="api")),
+    path("hooks/", include("channels.hook_urls")),
+    # Public feedback hooks and tracking links (/hooks/..., /t/o|c|u/...), matched before the tenant routes.
+    path("", include("channels.public_urls")),
     path("t/<str:tenant_id>/", include("engage.tenancy.urls")),
     path("t/<str:tenant_id>/settings/event-streams/", include("engage.events.streams.urls")),
     path("t/<str:tenant_id>/campaigns/", include("campaigns.urls")),
