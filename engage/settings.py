@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "engage.accounts",
     "engage.tenancy",
     "engage.runtime",
@@ -115,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "engage.accounts.middleware.SsoErrorMiddleware",
 ]
 
 ROOT_URLCONF = "engage.urls"
@@ -242,6 +246,32 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Engage"
 
+# Single sign-on (docs/sso.md). Per-tenant SAML IdPs live in the database; the one OpenID Connect app (Google in
+# production) comes from here, and each tenant's Workspace domains decide who it lets in.
+SOCIALACCOUNT_ADAPTER = "engage.accounts.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # our adapter links a login to an existing person, per tenant policy
+SOCIALACCOUNT_STORE_TOKENS = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(PUBLIC_URL).scheme
+SSO_OIDC_PROVIDER_ID = "workspace"
+SOCIALACCOUNT_PROVIDERS: dict[str, Any] = {}
+if env_str("SSO_OIDC_CLIENT_ID"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": SSO_OIDC_PROVIDER_ID,
+                "name": env_str("SSO_OIDC_NAME") or "Google Workspace",
+                "client_id": env_str("SSO_OIDC_CLIENT_ID"),
+                "secret": env_required("SSO_OIDC_CLIENT_SECRET", "the OAuth client secret of SSO_OIDC_CLIENT_ID"),
+                "settings": {
+                    "server_url": env_str("SSO_OIDC_SERVER_URL") or "https://accounts.google.com",
+                    "oauth_pkce_enabled": True,
+                    "auth_params": {"prompt": "select_account"},
+                },
+            }
+        ]
+    }
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
     if env_str("EMAIL_HOST")
@@ -305,10 +335,10 @@ SNS_CERT_HOST_ALLOWLIST = env_list("SNS_CERT_HOST_ALLOWLIST", ["sns.*.amazonaws.
 # Event-stream webhooks and AWS endpoint URLs may point into private networks (loopback, RFC 1918, link-local
 # such as the instance metadata service) only when the operator allows it: tenants must not reach Engage's own.
 EVENT_STREAMS_ALLOW_PRIVATE_NETWORKS = env_bool("EVENT_STREAMS_ALLOW_PRIVATE_NETWORKS", EMBEDDED)
-
-# Event-stream webhooks and AWS endpoint URLs may point into private networks (loopback, RFC 1918, link-local
-# such as the instance metadata service) only when the operator allows it: tenants must not reach Engage's own.
-EVENT_STREAMS_ALLOW_PRIVATE_NETWORKS = env_bool("EVENT_STREAMS_ALLOW_PRIVATE_NETWORKS", EMBEDDED)
+# The same for the SAML metadata URL a tenant admin may give (fetched once, when they save it).
+SSO_METADATA_ALLOW_PRIVATE_NETWORKS = env_bool(
+    "SSO_METADATA_ALLOW_PRIVATE_NETWORKS", EVENT_STREAMS_ALLOW_PRIVATE_NETWORKS
+)
 
 LOGGING = {
     "version": 1,

@@ -5,11 +5,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from engage import views
+from engage.accounts.views import SsoStartView
 
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("accounts/sso/", SsoStartView.as_view(), name="sso_start"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -20,6 +22,7 @@ urlpatterns = [
     path("", include("channels.public_urls")),
     path("t/<str:tenant_id>/", include("engage.tenancy.urls")),
     path("t/<str:tenant_id>/settings/event-streams/", include("engage.events.streams.urls")),
+    path("t/<str:tenant_id>/settings/sso/", include("engage.accounts.urls")),
     path("t/<str:tenant_id>/campaigns/", include("campaigns.urls")),
     path("t/<str:tenant_id>/audience/", include("segments.urls")),
     path("t/<str:tenant_id>/templates/", include("templates.urls")),

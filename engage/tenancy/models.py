@@ -156,6 +156,19 @@ class Membership(TenantScopedModel):
         return ROLE_CAPABILITIES[self.role]
 
 
+class MemberRemoval(TenantScopedModel):
+    """Someone an admin took out of the tenant: single sign-on does not let them back in until invited again."""
+
+    email = models.EmailField()
+    removed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "email"], name="member_removal_unique_email")]
+
+    def __str__(self) -> str:
+        return f"{self.email} removed from {self.tenant}"
+
+
 class ApiKey(models.Model):
     """An access key id + secret. Tenant keys act inside one tenant; operator keys only manage tenants."""
 

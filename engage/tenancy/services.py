@@ -12,7 +12,7 @@ from engage import clock
 from engage.accounts.models import User
 from engage.errors import Conflict, Invalid, NotPermitted
 from engage.tenancy.audit import Actor, audit
-from engage.tenancy.models import ApiKey, Membership, Role, Tenant
+from engage.tenancy.models import ApiKey, MemberRemoval, Membership, Role, Tenant
 from engage.tenancy.netaddr import normalize_cidrs
 
 TENANT_SETTINGS_FIELDS = (
@@ -101,6 +101,7 @@ def member_invite(
     if Membership.objects.filter(tenant=tenant, user=user).exists():
         raise Conflict(f"{email} is already a member of {tenant.name}", field="email")
     membership = Membership.objects.create(tenant=tenant, user=user, role=role)
+    MemberRemoval.objects.filter(tenant=tenant, email=email).delete()  # invited again: single sign-on lets them in
     audit(tenant=tenant, actor=by, action="member.add", target=membership, data={"email": email, "role": role}, ip=ip)
     transaction.on_commit(lambda: send_member_invitation.delay(tenant.pk, membership.pk, new_user))
     return membership, new_user
@@ -155,6 +156,10 @@ def member_remove(*, membership: Membership, by: Actor, by_role: str | None = No
         target=membership,
         data={"email": membership.user.email, "role": membership.role},
         ip=ip,
+    )
+    # Remembered, so that single sign-on does not provision them again at their next login.
+    MemberRemoval.objects.update_or_create(
+        tenant=membership.tenant, email=membership.user.email.lower(), defaults={"removed_at": clock.now()}
     )
     membership.delete()
 

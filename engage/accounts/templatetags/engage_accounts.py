@@ -23,3 +23,17 @@ def compact_json(value: object) -> str:
     import json
 
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+
+
+@register.simple_tag
+def sso_oidc_app() -> dict[str, str] | None:
+    """The server's OpenID Connect app (Google Workspace) for the login page's button, if one is set up."""
+    from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+    from django.conf import settings
+    from django.urls import reverse
+
+    apps = get_social_adapter().list_apps(None, provider=settings.SSO_OIDC_PROVIDER_ID)
+    if not apps:
+        return None
+    url = reverse("openid_connect_login", kwargs={"provider_id": settings.SSO_OIDC_PROVIDER_ID})
+    return {"name": apps[0].name or "Google Workspace", "login_url": url}
