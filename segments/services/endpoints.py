@@ -223,7 +223,7 @@ def _retire_oldest_push(tenant: Tenant, endpoint: Endpoint, rows: dict[str, Endp
         Endpoint.objects.for_tenant(tenant)
         .filter(user_id=endpoint.user_id, channel_type__in=PUSH_CHANNELS, endpoint_status=Endpoint.Status.ACTIVE)
         .exclude(endpoint_id__in=list(rows))
-        .order_by("effective_date")
+        .order_by("effective_date", "creation_date", "id")  # endpoints written in one batch share a time
         .first()
     )
     if oldest is None:
