@@ -351,4 +351,7 @@ def test_an_upload_is_imported_by_the_worker(celery_worker: Any) -> None:
     assert body["Failures"] == ["worker.csv line 2502: 'nope' is not a valid email address"]
     assert Endpoint.objects.for_tenant(tenant).count() == 2500
     assert Segment.objects.get(tenant=tenant, kind=Segment.Kind.IMPORT).import_size == 2500
+    # The worker removes the uploaded file just after it records the job as finished.
+    while ImportJob.objects.get(pk=job_id).upload.name and time.monotonic() < deadline + 10:
+        time.sleep(0.1)
     assert ImportJob.objects.get(pk=job_id).upload.name == ""
