@@ -12,6 +12,7 @@ import math
 import random
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 
@@ -81,6 +82,21 @@ def limiter_for(*, config_id: int | None, rate: float) -> RateLimiter | None:
     if config_id is None or rate <= 0:
         return None
     return RateLimiter(f"config:{config_id}", rate)
+
+
+def source_limiter_for(dispatch: Any) -> RateLimiter | None:
+    """The shared limiter of a campaign (or journey) whose dispatch message asks for `messages_per_second`:
+    one bucket per campaign across its runs, treatments and workers, beside the channel config's."""
+    rate = float((dispatch.message or {}).get("messages_per_second") or 0)
+    if dispatch.campaign_id:
+        owner = f"campaign:{dispatch.campaign_id}"
+    elif dispatch.journey_id:
+        owner = f"journey:{dispatch.journey_id}"
+    else:
+        owner = ""
+    if rate <= 0 or not owner:
+        return None
+    return RateLimiter(f"{dispatch.tenant_id}:{owner}", rate)
 
 
 def backoff_seconds(attempt: int, *, base: float = 1.0, cap: float = 300.0) -> float:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from channels.models import Dispatch, Reason, Status
-from channels.ratelimit import backoff_seconds, limiter_for
+from channels.ratelimit import backoff_seconds, limiter_for, source_limiter_for
 from channels.services.events import Written, delivery_events_record
 from channels.services.fallback import FALLBACK_AFTER, Hop, deliveries_fall_back
 from channels.services.ledger import (
@@ -73,6 +73,7 @@ class ChunkSender:
         self.plan = RenderPlan(dispatch)
         rate = dispatch.config.effective_rate if dispatch.config is not None else 0.0
         self.limiter = limiter_for(config_id=dispatch.config_id, rate=rate)
+        self.source_limiter = source_limiter_for(dispatch)
         self.result = ChunkResult()
 
     def round(self, chunk: int) -> bool:
@@ -115,7 +116,8 @@ class ChunkSender:
         start = 0
         while start < len(ready):
             wanted = len(ready) - start
-            granted = self.limiter.acquire(wanted) if self.limiter is not None else wanted
+            granted = self.source_limiter.acquire(wanted) if self.source_limiter is not None else wanted
+            granted = self.limiter.acquire(granted) if self.limiter is not None else granted
             batch = ready[start : start + granted]
             start += granted
             handed = clock.now()

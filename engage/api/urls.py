@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from campaigns.api import CampaignViewSet
+from campaigns.api.views import CampaignViewSet
 from channels.api.configs import ChannelConfigViewSet
 from channels.api.deliveries import DeliveryViewSet, DispatchViewSet
 from channels.api.delivery_settings import DeliverySettingsViewSet

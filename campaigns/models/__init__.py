@@ -1,0 +1,8 @@
+"""Campaigns and their runs."""
+
+from __future__ import annotations
+
+from campaigns.models.campaign import Campaign
+from campaigns.models.run import CampaignRun
+
+__all__ = ["Campaign", "CampaignRun"]

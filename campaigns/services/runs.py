@@ -1,0 +1,139 @@
+"""Starting runs, holding and releasing their ledger rows, and finishing them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count
+
+from campaigns.models import Campaign, CampaignRun
+from campaigns.schedule import next_due, scheduled_for
+from channels.models import Delivery, Dispatch, Reason, Status
+from channels.models.ledger import PENDING_STATUSES
+
+OPEN = (CampaignRun.Status.PLANNING, CampaignRun.Status.SENDING)
+# A local-time occurrence is reached last by UTC-12.
+LATEST_OFFSET = timedelta(hours=12)
+
+
+def run_start(*, campaign: Campaign, now: datetime) -> CampaignRun | None:
+    """Start the occurrence due now (the campaign locked by the caller): one run per (campaign, scheduled time),
+    so a repeated or late tick starts nothing twice; a tick that missed several occurrences starts one."""
+    if campaign.next_run_at is None or campaign.next_run_at > now:
+        return None
+    at = campaign.next_run_at if campaign.start_immediate else scheduled_for(campaign, campaign.next_run_at)
+    run, created = CampaignRun.objects.get_or_create(
+        campaign=campaign,
+        scheduled_for=at,
+        defaults={"tenant_id": campaign.tenant_id, "created_at": now, "expires_at": _expiry(campaign, at)},
+    )
+    campaign.next_run_at = None if campaign.start_immediate else next_due(campaign, after=now)
+    campaign.status = Campaign.Status.EXECUTING
+    campaign.save(update_fields=["next_run_at", "status", "updated_at"])
+    if created:
+        from campaigns.tasks import plan_run
+
+        transaction.on_commit(lambda: plan_run.delay(campaign.tenant_id, run.pk))
+    return run if created else None
+
+
+def _expiry(campaign: Campaign, at: datetime) -> datetime | None:
+    seconds = campaign.maximum_duration or campaign.tenant.campaign_max_duration
+    if not seconds:
+        return None
+    return at + (LATEST_OFFSET if campaign.is_local_time else timedelta(0)) + timedelta(seconds=seconds)
+
+
+def run_dispatch_ids(runs: list[CampaignRun]) -> list[int]:
+    return [int(d) for run in runs for d in (run.dispatches or {}).values()]
+
+
+def runs_hold(*, campaign: Campaign, now: datetime) -> int:
+    """Pausing: queued rows of the campaign's open runs are held (released by the tick once resumed)."""
+    runs = list(CampaignRun.objects.filter(campaign=campaign, status__in=OPEN))
+    return Delivery.objects.filter(dispatch_id__in=run_dispatch_ids(runs), status=Status.QUEUED).update(
+        status=Status.HELD, not_before=now, updated_at=now
+    )
+
+
+def runs_stop(*, campaign: Campaign, now: datetime) -> int:
+    """Stopping: what is not sent yet expires, and in-flight claims find their dispatch expired."""
+    runs = list(CampaignRun.objects.filter(campaign=campaign, status__in=OPEN))
+    ids = run_dispatch_ids(runs)
+    Dispatch.objects.filter(pk__in=ids).update(expires_at=now)
+    expired = Delivery.objects.filter(dispatch_id__in=ids, status__in=[Status.QUEUED, Status.HELD]).update(
+        status=Status.EXPIRED, reason=Reason.EXPIRED, status_message="the campaign was stopped", updated_at=now
+    )
+    for run in runs:
+        run.status, run.completed_at, run.counts = CampaignRun.Status.STOPPED, now, run_counts(run=run)
+        run.save(update_fields=["status", "completed_at", "counts"])
+    return expired
+
+
+def held_release(*, now: datetime) -> int:
+    """Re-queue held rows (quiet time, local time, pause) whose time has come, for campaigns that are not paused,
+    and enqueue their chunks."""
+    from channels.tasks import chunk_enqueue
+
+    runs = list(
+        CampaignRun.objects.filter(status__in=OPEN)
+        .exclude(campaign__status=Campaign.Status.PAUSED)
+        .only("dispatches", "tenant_id")
+    )
+    rows = Delivery.objects.filter(dispatch_id__in=run_dispatch_ids(runs), status=Status.HELD, not_before__lte=now)
+    chunks = set(rows.values_list("tenant_id", "dispatch_id", "chunk").distinct().order_by())
+    if not chunks:
+        return 0
+    with transaction.atomic():
+        released = rows.update(status=Status.QUEUED, reason="", updated_at=now)
+        for tenant_id, dispatch_id, chunk in sorted(chunks):
+            transaction.on_commit(lambda t=tenant_id, d=dispatch_id, c=chunk: chunk_enqueue(t, d, c))  # type: ignore[misc]
+    return released
+
+
+def run_counts(*, run: CampaignRun) -> dict[str, int]:
+    """Ledger rows of the run by status (one grouped query)."""
+    rows = Delivery.objects.filter(dispatch_id__in=run_dispatch_ids([run])).values("status").annotate(n=Count("id"))
+    return {r["status"]: r["n"] for r in rows.order_by()}
+
+
+def runs_complete(*, now: datetime) -> int:
+    """Finish planned runs whose ledger rows are all terminal; the campaign then waits for its next run or ends."""
+    done = 0
+    for run in CampaignRun.objects.filter(status=CampaignRun.Status.SENDING).select_related("campaign"):
+        ids = run_dispatch_ids([run])
+        if Delivery.objects.filter(dispatch_id__in=ids, status__in=PENDING_STATUSES).exists():
+            continue
+        with transaction.atomic():
+            campaign = Campaign.objects.select_for_update().get(pk=run.campaign_id)
+            run.status, run.completed_at, run.counts = CampaignRun.Status.COMPLETED, now, run_counts(run=run)
+            run.save(update_fields=["status", "completed_at", "counts"])
+            still_open = CampaignRun.objects.filter(campaign=campaign, status__in=OPEN).exists()
+            if campaign.status == Campaign.Status.EXECUTING and not still_open:
+                pending = campaign.next_run_at is not None
+                campaign.status = Campaign.Status.PENDING_NEXT_RUN if pending else Campaign.Status.COMPLETED
+                campaign.save(update_fields=["status", "updated_at"])
+        done += 1
+    return done
+
+
+def campaigns_start_due(*, now: datetime) -> int:
+    """Start every due occurrence of scheduled campaigns (each in its own transaction, skipping locked ones)."""
+    due = Campaign.objects.filter(
+        status__in=Campaign.ACTIVE,
+        is_paused=False,
+        next_run_at__lte=now,
+    ).values_list("pk", flat=True)[:1000]
+    started = 0
+    for pk in list(due):
+        with transaction.atomic():
+            campaign = (
+                Campaign.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("tenant")
+                .filter(pk=pk, next_run_at__lte=now)
+                .first()
+            )
+            if campaign is not None and campaign.status in Campaign.ACTIVE:
+                started += run_start(campaign=campaign, now=now) is not None
+    return started
