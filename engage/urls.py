@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(("engage.api.urls", "api"), namespace="api")),
+    # The Pinpoint-compatible API (boto3 `pinpoint` clients with endpoint_url=<host>/pinpoint).
+    path("pinpoint/", include("engage.pinpoint.urls")),
     path("hooks/", include("channels.hook_urls")),
     # Public feedback hooks and tracking links (/hooks/..., /t/o|c|u/...), matched before the tenant routes.
     path("", include("channels.public_urls")),

@@ -29,7 +29,7 @@ from engage.errors import Invalid
 from engage.tenancy.models import Capability
 
 
-class CampaignSerializer(serializers.BaseSerializer):
+class CampaignSerializer(serializers.Serializer):
     """Output only: requests are WriteCampaignRequest bodies, parsed and checked by the services."""
 
     def to_representation(self, instance: Campaign) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""One module per area; each registers its operations with `engage.pinpoint.registry.operation`."""
