@@ -54,6 +54,13 @@ class CampaignViewSet(TenantViewSet):
     serializer_class = CampaignSerializer
     action_capabilities = {"runs": Capability.VIEW, "metrics": Capability.VIEW}
 
+    def handle_exception(self, exc: Exception) -> Response:
+        # The request parser names the field apart from the text ("must be text" on `Limits.Daily`): the answer's
+        # detail says both, so it reads on its own.
+        if isinstance(exc, Invalid) and exc.field and not exc.message.startswith(exc.field):
+            exc = Invalid(f"{exc.field}: {exc.message}", field=exc.field)
+        return super().handle_exception(exc)
+
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return Campaign.objects.none()

@@ -99,7 +99,7 @@ class TestWrongTypes:
             ({"name": None}, "name"),
             ({"name": True}, "name"),
             ({"name": "Fine", "description": ["a", "b"]}, "description"),
-            ({"name": "Fine", "description": None}, "description"),
+            ({"name": "Fine", "description": 12}, "description"),
         ],
     )
     def test_it_names_the_campaign_field(
