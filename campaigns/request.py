@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
+from campaigns.eventfilter import event_filter_check
 from campaigns.message import MC, TC, campaign_message, message_channel
 from campaigns.models import Campaign
 from campaigns.schedule import zone
@@ -17,6 +18,7 @@ from segments.models import Segment
 
 MAX_TREATMENTS = 5
 MAX_TAGS = 50
+MAX_FALLBACKS = 3
 
 
 def _int(body: dict[str, Any], key: str, path: str, low: int, high: int | None = None) -> int | None:
@@ -147,14 +149,9 @@ def _schedule(body: dict[str, Any], out: dict[str, Any]) -> None:
 
 
 def _event_filter(value: Any, frequency: str) -> dict[str, Any] | None:
-    data = _obj(value, "Schedule.EventFilter")
-    if frequency == Campaign.Frequency.EVENT and not data:
+    if frequency == Campaign.Frequency.EVENT and not value:
         raise Invalid("an EVENT campaign needs an event filter", field="Schedule.EventFilter")
-    if data and data.get("FilterType") not in ("ENDPOINT", "SYSTEM"):
-        raise Invalid("FilterType must be ENDPOINT or SYSTEM", field="Schedule.EventFilter.FilterType")
-    if data:
-        _obj(data.get("Dimensions"), "Schedule.EventFilter.Dimensions")
-    return data or None
+    return event_filter_check(value) if value else None
 
 
 def _treatments(body: dict[str, Any], out: dict[str, Any]) -> None:
@@ -203,6 +200,20 @@ def _plain(body: dict[str, Any], out: dict[str, Any]) -> None:
         out["is_paused"] = bool(body["IsPaused"])
 
 
+def _fallbacks(body: dict[str, Any], out: dict[str, Any]) -> None:
+    """Engage's `Fallbacks`: channels tried in order after the campaign's own, each with its own message."""
+    if "Fallbacks" not in body:
+        return
+    items = body["Fallbacks"] or []
+    if not isinstance(items, list) or len(items) > MAX_FALLBACKS:
+        raise Invalid(f"give at most {MAX_FALLBACKS} fallback channels", field="Fallbacks")
+    fallbacks = []
+    for index, raw in enumerate(items):
+        item = _obj(raw, f"Fallbacks[{index}]")
+        fallbacks.append({k: _obj(item[k], f"Fallbacks[{index}].{k}") for k in (MC, TC) if item.get(k)})
+    out["fallbacks"] = fallbacks
+
+
 def campaign_fields(*, tenant: Tenant, body: dict[str, Any]) -> dict[str, Any]:
     """The Campaign fields a (partial) WriteCampaignRequest sets."""
     if not isinstance(body, dict):
@@ -214,6 +225,7 @@ def campaign_fields(*, tenant: Tenant, body: dict[str, Any]) -> dict[str, Any]:
     _schedule(body, out)
     _treatments(body, out)
     _plain(body, out)
+    _fallbacks(body, out)
     return out
 
 
@@ -236,3 +248,33 @@ def messages_check(*, campaign: Campaign) -> None:
                 )
         except Invalid as exc:
             raise Invalid(exc.message, field=f"{prefix}{exc.field or MC}") from None
+    _fallbacks_check(campaign)
+
+
+def _fallbacks_check(campaign: Campaign) -> None:
+    """Each fallback sends on a channel of its own (stored as its `Channel`), after the campaign's."""
+    seen = {campaign.channel}
+    for index, fallback in enumerate(campaign.fallbacks or []):
+        prefix = f"Fallbacks[{index}]."
+        mc, tc = fallback.get(MC) or {}, fallback.get(TC) or {}
+        try:
+            channel = message_channel(message_configuration=mc, template_configuration=tc)
+            if not channel:
+                raise Invalid("give the fallback's message or template", field=MC)
+            if channel in seen:
+                raise Invalid(f"{channel} is already a channel of this campaign; fall back to another", field=MC)
+            campaign_message(
+                tenant=campaign.tenant, channel=channel, message_configuration=mc, template_configuration=tc
+            )
+        except Invalid as exc:
+            raise Invalid(exc.message, field=f"{prefix}{exc.field or MC}") from None
+        seen.add(channel)
+        fallback["Channel"] = channel
+
+
+def event_check(*, campaign: Campaign) -> None:
+    """An EVENT campaign's segment must be dynamic: imported segments are refused, as Pinpoint did."""
+    if campaign.frequency != Campaign.Frequency.EVENT or campaign.segment is None:
+        return
+    if campaign.segment.kind == Segment.Kind.IMPORT:
+        raise Invalid("an event-triggered campaign needs a dynamic segment, not an imported one", field="SegmentId")

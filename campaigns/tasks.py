@@ -9,7 +9,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from campaigns.services.plan import run_plan
-from campaigns.services.runs import campaigns_start_due, held_release, runs_complete
+from campaigns.services.runs import campaigns_start_due, event_campaigns_end, held_release, runs_complete
 from engage import clock
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ def tick() -> None:
     now = clock.now()
     started = campaigns_start_due(now=now)
     released = held_release(now=now)
-    completed = runs_complete(now=now)
+    completed = runs_complete(now=now) + event_campaigns_end(now=now)
     if started or released or completed:
         log.info(
             "campaigns tick: %s runs started, %s messages released, %s runs completed", started, released, completed

@@ -322,6 +322,8 @@ ENGAGE_TEST_CLOCK = env_bool("ENGAGE_TEST_CLOCK", False)
 
 # How long a send worker holds the rows it claimed before the sweeper may take them back (seconds).
 CHANNELS_LEASE_SECONDS = env_int("CHANNELS_LEASE_SECONDS", 120)
+# Active event-triggered campaigns per tenant (Pinpoint allowed 25 per project).
+CAMPAIGNS_MAX_EVENT_CAMPAIGNS = env_int("CAMPAIGNS_MAX_EVENT_CAMPAIGNS", 25)
 # The rate limiter returns a token this much later than one second after it was spent (jitter at the provider).
 CHANNELS_RATE_WINDOW_MARGIN = float(env_str("CHANNELS_RATE_WINDOW_MARGIN") or "0.05")
 

@@ -57,6 +57,7 @@ def campaign_json(c: Campaign) -> dict[str, Any]:
         "TreatmentDescription": c.treatment_description or None,
         "AdditionalTreatments": [{**t, "State": state} for t in c.additional_treatments],
         "HoldoutPercent": c.holdout_percent,
+        "Fallbacks": c.fallbacks or [],
         "Priority": c.priority,
         "Limits": {
             "Daily": c.daily_cap,

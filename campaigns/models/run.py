@@ -22,6 +22,8 @@ class CampaignRun(TenantScopedModel):
     planned = models.PositiveIntegerField(default=0)
     held_out = models.PositiveIntegerField(default=0, help_text="segment members in the holdout group")
     dispatches = models.JSONField(default=dict, blank=True, help_text="treatment id → dispatch id")
+    # An event-triggered campaign's day (UTC): its dispatches are one per event batch and treatment, found by run_id.
+    triggered = models.BooleanField(default=False)
     expires_at = models.DateTimeField(null=True, blank=True)
     counts = models.JSONField(default=dict, blank=True, help_text="ledger counts when the run completed")
     created_at = models.DateTimeField()

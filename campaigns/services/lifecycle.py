@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 
 from campaigns.models import Campaign, CampaignRun
+from campaigns.request import event_check
 from campaigns.schedule import campaign_start_wall, occurrence
 from campaigns.services.runs import OPEN, run_start, runs_hold, runs_stop
+from campaigns.services.triggers import event_campaigns_check, triggers_bump
 from engage import clock
 from engage.errors import Conflict, Invalid
 from engage.tenancy.audit import Actor, audit
@@ -23,8 +25,13 @@ def _launchable(campaign: Campaign) -> None:
         raise Invalid("give the message (or a template) to send", field="MessageConfiguration")
     if not campaign.start_immediate and campaign.start_time is None:
         raise Invalid("give the schedule's start time (IMMEDIATE or a time)", field="Schedule.StartTime")
-    if campaign.frequency in (Campaign.Frequency.EVENT, Campaign.Frequency.IN_APP_EVENT):
-        raise Invalid("event-triggered campaigns cannot be launched yet", field="Schedule.Frequency")
+    if campaign.frequency == Campaign.Frequency.IN_APP_EVENT:
+        raise Invalid("in-app event campaigns cannot be launched yet", field="Schedule.Frequency")
+    if campaign.frequency == Campaign.Frequency.EVENT:
+        if not campaign.event_filter:
+            raise Invalid("an EVENT campaign needs an event filter", field="Schedule.EventFilter")
+        event_check(campaign=campaign)
+        event_campaigns_check(tenant=campaign.tenant, campaign=campaign)
 
 
 @transaction.atomic
@@ -35,7 +42,11 @@ def campaign_launch(*, campaign: Campaign, by: Actor, ip: str | None = None) -> 
         raise Conflict(f"campaign {campaign.pk} is {campaign.status}, not a draft")
     _launchable(campaign)
     now = clock.now()
-    if campaign.start_immediate:
+    triggers_bump(tenant_id=campaign.tenant_id)
+    if campaign.frequency == Campaign.Frequency.EVENT:
+        # Armed: the trigger index picks it up on the next event; its runs are made by the events (one per day).
+        campaign.next_run_at = None
+    elif campaign.start_immediate:
         campaign.next_run_at = now
     else:
         wall = campaign_start_wall(campaign)
@@ -44,7 +55,8 @@ def campaign_launch(*, campaign: Campaign, by: Actor, ip: str | None = None) -> 
     campaign.status, campaign.launched_at, campaign.is_paused = Campaign.Status.SCHEDULED, now, False
     campaign.save(update_fields=["next_run_at", "status", "launched_at", "is_paused", "updated_at"])
     audit(tenant=campaign.tenant, actor=by, action="campaign.launch", target=campaign, ip=ip)
-    run_start(campaign=campaign, now=now)
+    if campaign.frequency != Campaign.Frequency.EVENT:
+        run_start(campaign=campaign, now=now)
     return campaign
 
 
@@ -56,6 +68,7 @@ def campaign_pause(*, campaign: Campaign, by: Actor, ip: str | None = None) -> C
         raise Conflict(f"campaign {campaign.pk} is {campaign.status}; only scheduled or running campaigns pause")
     campaign.status, campaign.is_paused = Campaign.Status.PAUSED, True
     campaign.save(update_fields=["status", "is_paused", "updated_at"])
+    triggers_bump(tenant_id=campaign.tenant_id)
     held = runs_hold(campaign=campaign, now=clock.now())
     audit(tenant=campaign.tenant, actor=by, action="campaign.pause", target=campaign, data={"held": held}, ip=ip)
     return campaign
@@ -70,7 +83,10 @@ def campaign_resume(*, campaign: Campaign, by: Actor, ip: str | None = None) -> 
     if campaign.status != Campaign.Status.PAUSED:
         raise Conflict(f"campaign {campaign.pk} is {campaign.status}, not paused")
     runs = list(CampaignRun.objects.filter(campaign=campaign, status__in=OPEN))
-    if runs:
+    if campaign.frequency == Campaign.Frequency.EVENT:
+        event_campaigns_check(tenant=campaign.tenant, campaign=campaign)
+        campaign.status = Campaign.Status.SCHEDULED
+    elif runs:
         campaign.status = Campaign.Status.EXECUTING
     elif campaign.runs.exists():
         campaign.status = Campaign.Status.PENDING_NEXT_RUN if campaign.next_run_at else Campaign.Status.COMPLETED
@@ -78,6 +94,7 @@ def campaign_resume(*, campaign: Campaign, by: Actor, ip: str | None = None) -> 
         campaign.status = Campaign.Status.SCHEDULED
     campaign.is_paused = False
     campaign.save(update_fields=["status", "is_paused", "updated_at"])
+    triggers_bump(tenant_id=campaign.tenant_id)
     for run in runs:
         if run.status == CampaignRun.Status.PLANNING:
             transaction.on_commit(lambda r=run: plan_run.delay(r.tenant_id, r.pk))  # type: ignore[misc]
@@ -94,5 +111,6 @@ def campaign_stop(*, campaign: Campaign, by: Actor, ip: str | None = None) -> Ca
     expired = runs_stop(campaign=campaign, now=clock.now())
     campaign.status, campaign.next_run_at = Campaign.Status.COMPLETED, None
     campaign.save(update_fields=["status", "next_run_at", "updated_at"])
+    triggers_bump(tenant_id=campaign.tenant_id)
     audit(tenant=campaign.tenant, actor=by, action="campaign.stop", target=campaign, data={"expired": expired}, ip=ip)
     return campaign

@@ -14,10 +14,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 
 from campaigns.message import MC, TC, campaign_message
 from campaigns.models import Campaign, CampaignRun
 from campaigns.schedule import campaign_zone, quiet_until, quiet_window, zone
+from campaigns.services.fallbacks import treatment_hops, users_without_primary_plan
 from channels.models import Delivery, Dispatch, Reason, Source, Status
 from channels.services.caps import Cap, CapRequest, caps_reserve
 from channels.services.dispatch import Recipient, deliveries_enqueue, dispatch_create
@@ -26,6 +28,7 @@ from engage import clock
 from engage.redis import redis_client
 from segments.compiler.query import audience_guard_for, segment_members
 from segments.definition import parse_definition
+from segments.models import Endpoint
 
 CHUNK_SIZE = 1000
 
@@ -78,6 +81,68 @@ def treatment_for(campaign: Campaign, endpoint_id: str) -> str | None:
     return "0"
 
 
+def campaign_treatments(campaign: Campaign) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(treatment id, MessageConfiguration, TemplateConfiguration) of each treatment, the campaign's own first."""
+    items = [("0", campaign.message_configuration, campaign.template_configuration)]
+    for t in campaign.additional_treatments:
+        items.append(
+            (str(t["Id"]), t.get(MC) or campaign.message_configuration, t.get(TC) or campaign.template_configuration)
+        )
+    return items
+
+
+def campaign_caps(campaign: Campaign) -> list[Cap]:
+    """The campaign's frequency caps (else the tenant's): daily over every source, total over its runs."""
+    caps = []
+    daily = campaign.daily_cap or campaign.tenant.campaign_daily_cap
+    if daily:
+        caps.append(Cap(limit=daily, window=timedelta(hours=24), scope="all"))
+    total = campaign.total_cap or campaign.tenant.campaign_total_cap
+    if total:
+        caps.append(Cap(limit=total, window=None, campaign_id=str(campaign.pk)))
+    return caps
+
+
+def campaign_members(campaign: Campaign, *, any_channel: bool = False) -> QuerySet[Endpoint]:
+    """The campaign's segment (its pinned version), within the audience guard, endpoints of its channel only."""
+    ref: dict[str, Any] = {"Id": campaign.segment.public_id if campaign.segment else ""}
+    if campaign.segment_version:
+        ref["Version"] = campaign.segment_version
+    definition = parse_definition({"SegmentGroups": {"Groups": [{"SourceSegments": [ref]}]}})
+    tenant = campaign.tenant
+    members = segment_members(tenant=tenant, definition=definition, guard=audience_guard_for(tenant=tenant))
+    if any_channel:
+        return members
+    return members.filter(channel_type__in=sorted(ENDPOINT_TYPES.get(campaign.channel, ())))
+
+
+def treatment_dispatch(
+    *,
+    campaign: Campaign,
+    run: CampaignRun,
+    treatment_id: str,
+    mc: dict[str, Any],
+    tc: dict[str, Any],
+    expires_at: datetime | None,
+    channel: str = "",
+) -> Dispatch:
+    """The dispatch of one treatment's message for a run (its content snapshotted now); `channel` for a fallback."""
+    tenant = campaign.tenant
+    channel = channel or campaign.channel
+    message = campaign_message(tenant=tenant, channel=channel, message_configuration=mc, template_configuration=tc)
+    message["messages_per_second"] = campaign.messages_per_second or tenant.messages_per_second
+    return dispatch_create(
+        tenant=tenant,
+        channel=channel,
+        source=Source.CAMPAIGN,
+        message=message,
+        expires_at=expires_at,
+        campaign_id=str(campaign.pk),
+        run_id=str(run.pk),
+        treatment_id=treatment_id,
+    )
+
+
 def run_plan(*, tenant_id: int, run_id: int, chunk_size: int = CHUNK_SIZE) -> CampaignRun | None:
     """Plan a run chunk by chunk (resuming after its cursor); stops early when the campaign is paused."""
     run = CampaignRun.objects.select_related("campaign__tenant").filter(pk=run_id, tenant_id=tenant_id).first()
@@ -91,6 +156,7 @@ def run_plan(*, tenant_id: int, run_id: int, chunk_size: int = CHUNK_SIZE) -> Ca
             return run
         if not planner.chunk(chunk_size):
             break
+    users_without_primary_plan(campaign=run.campaign, run=run, dispatches=planner.dispatches)
     CampaignRun.objects.filter(pk=run.pk, status=CampaignRun.Status.PLANNING).update(
         status=CampaignRun.Status.SENDING, planned_at=clock.now()
     )
@@ -122,63 +188,29 @@ class Planner:
         self.campaign = campaign = run.campaign
         self.tenant = campaign.tenant
         self.dispatches = {k: Dispatch.objects.get(pk=pk) for k, pk in self._dispatches().items()}
-        ref: dict[str, Any] = {"Id": campaign.segment.public_id if campaign.segment else ""}
-        if campaign.segment_version:
-            ref["Version"] = campaign.segment_version
-        definition = parse_definition({"SegmentGroups": {"Groups": [{"SourceSegments": [ref]}]}})
-        members = segment_members(
-            tenant=self.tenant, definition=definition, guard=audience_guard_for(tenant=self.tenant)
-        )
-        self.members = members.filter(channel_type__in=sorted(ENDPOINT_TYPES.get(campaign.channel, ())))
-        self.caps = self._caps()
+        self.members = campaign_members(campaign)
+        self.caps = campaign_caps(self.campaign)
         self.quiet = quiet_window(campaign)
         self.zone = campaign_zone(campaign)
 
     def _dispatches(self) -> dict[str, int]:
-        """One dispatch per treatment, made once per run (under the run's lock, so a duplicate task reuses them)."""
+        """A dispatch per treatment and fallback hop, made once per run (under the run's lock: a duplicate task
+        reuses them)."""
         with transaction.atomic():
             run = CampaignRun.objects.select_for_update().get(pk=self.run.pk)
             if run.dispatches:
                 return {k: int(v) for k, v in run.dispatches.items()}
             made: dict[str, int] = {}
-            for treatment_id, mc, tc in self._treatments():
-                message = campaign_message(
-                    tenant=self.tenant,
-                    channel=self.campaign.channel,
-                    message_configuration=mc,
-                    template_configuration=tc,
+            for treatment_id, mc, tc in campaign_treatments(self.campaign):
+                hops = treatment_hops(
+                    campaign=self.campaign, run=run, treatment_id=treatment_id, mc=mc, tc=tc, expires_at=run.expires_at
                 )
-                message["messages_per_second"] = self.campaign.messages_per_second or self.tenant.messages_per_second
-                made[treatment_id] = dispatch_create(
-                    tenant=self.tenant,
-                    channel=self.campaign.channel,
-                    source=Source.CAMPAIGN,
-                    message=message,
-                    expires_at=run.expires_at,
-                    campaign_id=str(self.campaign.pk),
-                    run_id=str(run.pk),
-                    treatment_id=treatment_id,
-                ).pk
+                # The treatment's own dispatch under its id; fallback hops as "<id>>1", "<id>>2"...
+                for index, hop in enumerate(hops):
+                    made[treatment_id if index == 0 else f"{treatment_id}>{index}"] = hop.pk
             run.dispatches = made
             run.save(update_fields=["dispatches"])
             return made
-
-    def _treatments(self) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-        c = self.campaign
-        items = [("0", c.message_configuration, c.template_configuration)]
-        for t in c.additional_treatments:
-            items.append((str(t["Id"]), t.get(MC) or c.message_configuration, t.get(TC) or c.template_configuration))
-        return items
-
-    def _caps(self) -> list[Cap]:
-        caps = []
-        daily = self.campaign.daily_cap or self.tenant.campaign_daily_cap
-        if daily:
-            caps.append(Cap(limit=daily, window=timedelta(hours=24), scope="all"))
-        total = self.campaign.total_cap or self.tenant.campaign_total_cap
-        if total:
-            caps.append(Cap(limit=total, window=None, campaign_id=str(self.campaign.pk)))
-        return caps
 
     def chunk(self, size: int) -> bool:
         """Plan the next chunk of members in one transaction; False when the segment is exhausted."""

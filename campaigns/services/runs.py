@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from campaigns.models import Campaign, CampaignRun
 from campaigns.schedule import next_due, scheduled_for
-from channels.models import Delivery, Dispatch, Reason, Status
+from channels.models import Delivery, Dispatch, Reason, Source, Status
 from channels.models.ledger import PENDING_STATUSES
 
 OPEN = (CampaignRun.Status.PLANNING, CampaignRun.Status.SENDING)
 # A local-time occurrence is reached last by UTC-12.
 LATEST_OFFSET = timedelta(hours=12)
+# An event campaign's run is a UTC day; a batch arriving just before midnight may make its dispatch just after.
+TRIGGER_DAY = timedelta(days=1, hours=1)
 
 
 def run_start(*, campaign: Campaign, now: datetime) -> CampaignRun | None:
@@ -46,7 +48,23 @@ def _expiry(campaign: Campaign, at: datetime) -> datetime | None:
 
 
 def run_dispatch_ids(runs: list[CampaignRun]) -> list[int]:
-    return [int(d) for run in runs for d in (run.dispatches or {}).values()]
+    """The runs' dispatches: listed on scheduled runs; an event campaign's day has one per event batch, found by
+    run id among the campaign dispatches created that day (an indexed range)."""
+    ids = [int(d) for run in runs for d in (run.dispatches or {}).values()]
+    query = Q()
+    for run in runs:
+        if run.triggered:
+            day = run.scheduled_for
+            query |= Q(
+                tenant_id=run.tenant_id,
+                source=Source.CAMPAIGN,
+                created_at__gte=day,
+                created_at__lt=day + TRIGGER_DAY,
+                run_id=str(run.pk),
+            )
+    if query:
+        ids += list(Dispatch.objects.filter(query).values_list("pk", flat=True))
+    return ids
 
 
 def runs_hold(*, campaign: Campaign, now: datetime) -> int:
@@ -79,7 +97,7 @@ def held_release(*, now: datetime) -> int:
     runs = list(
         CampaignRun.objects.filter(status__in=OPEN)
         .exclude(campaign__status=Campaign.Status.PAUSED)
-        .only("dispatches", "tenant_id")
+        .only("dispatches", "tenant_id", "triggered", "scheduled_for")
     )
     rows = Delivery.objects.filter(dispatch_id__in=run_dispatch_ids(runs), status=Status.HELD, not_before__lte=now)
     chunks = set(rows.values_list("tenant_id", "dispatch_id", "chunk").distinct().order_by())
@@ -102,6 +120,8 @@ def runs_complete(*, now: datetime) -> int:
     """Finish planned runs whose ledger rows are all terminal; the campaign then waits for its next run or ends."""
     done = 0
     for run in CampaignRun.objects.filter(status=CampaignRun.Status.SENDING).select_related("campaign"):
+        if run.triggered and run.scheduled_for + TRIGGER_DAY > now and run.campaign.status in Campaign.ACTIVE:
+            continue  # an event campaign's day is not over: more events may come
         ids = run_dispatch_ids([run])
         if Delivery.objects.filter(dispatch_id__in=ids, status__in=PENDING_STATUSES).exists():
             continue
@@ -137,3 +157,20 @@ def campaigns_start_due(*, now: datetime) -> int:
             if campaign is not None and campaign.status in Campaign.ACTIVE:
                 started += run_start(campaign=campaign, now=now) is not None
     return started
+
+
+def event_campaigns_end(*, now: datetime) -> int:
+    """Event-triggered campaigns whose end time passed are completed (and disarmed everywhere)."""
+    from campaigns.services.triggers import triggers_bump
+
+    ended = Campaign.objects.filter(
+        frequency=Campaign.Frequency.EVENT, status__in=Campaign.ACTIVE, end_time__isnull=False, end_time__lte=now
+    )
+    done = 0
+    for campaign in ended.only("pk", "tenant_id"):
+        with transaction.atomic():
+            done += Campaign.objects.filter(pk=campaign.pk, status__in=Campaign.ACTIVE).update(
+                status=Campaign.Status.COMPLETED, updated_at=now
+            )
+            triggers_bump(tenant_id=campaign.tenant_id)
+    return done

@@ -8,7 +8,8 @@ from django.db import transaction
 
 from campaigns.message import MC, message_channel
 from campaigns.models import Campaign
-from campaigns.request import campaign_fields, messages_check
+from campaigns.request import campaign_fields, event_check, messages_check
+from campaigns.services.triggers import triggers_bump
 from engage.errors import Conflict, Invalid
 from engage.tenancy.audit import Actor, audit
 from engage.tenancy.models import Tenant
@@ -44,6 +45,7 @@ def _apply(campaign: Campaign, fields: dict[str, Any]) -> None:
         )
     campaign.channel = channel
     messages_check(campaign=campaign)
+    event_check(campaign=campaign)
 
 
 @transaction.atomic
@@ -85,6 +87,7 @@ def campaign_update(
     _apply(campaign, fields)
     campaign.version += 1
     campaign.save()
+    triggers_bump(tenant_id=campaign.tenant_id)
     audit(tenant=campaign.tenant, actor=by, action="campaign.update", target=campaign, data={"fields": sorted(fields)})
     return campaign
 
@@ -114,4 +117,5 @@ def campaign_delete(*, campaign: Campaign, by: Actor, ip: str | None = None) -> 
         data={"name": campaign.name, "status": campaign.status},
         ip=ip,
     )
+    triggers_bump(tenant_id=campaign.tenant_id)
     campaign.delete()
