@@ -200,6 +200,17 @@ def test_it_runs_the_console_on_sqlite_and_bundled_redis_and_stops_on_ctrl_c(pag
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "embedded-campaigns.png"), full_page=True)
 
+    # The demo's first campaign goes out through the embedded worker into the sandbox Outbox.
+    campaigns_url = page.url
+    page.get_by_role("link", name="Welcome to Engage").click()
+    page.get_by_role("button", name="Launch…").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Launch now").click()
+    page.goto(campaigns_url.replace("/campaigns/", "/channels/outbox/"))
+    expect(page.locator("details.msg")).to_have_count(20, timeout=60_000)
+    expect(page.locator(".outbox")).to_contain_text("Welcome, Ada")
+    page.screenshot(path=str(SCREENSHOTS / "embedded-outbox.png"), full_page=True)
+
     database = up.var_dir / "engage.sqlite3"
     assert database.exists(), "the embedded default keeps its SQLite database in ENGAGE_VAR_DIR"
     with sqlite3.connect(database) as connection:

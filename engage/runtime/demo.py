@@ -41,4 +41,74 @@ def demo_seed() -> Demo:
         )
     tenant = tenant_create(name=DEMO_TENANT, timezone="UTC", by="demo seed")
     Membership.objects.create(tenant=tenant, user=user, role=Role.OWNER)
+    _demo_audience_and_campaign(tenant, user)
     return Demo(tenant=tenant, user=user, created=True)
+
+
+DEMO_PEOPLE = [
+    "Ada",
+    "Grace",
+    "Alan",
+    "Katherine",
+    "Linus",
+    "Margaret",
+    "Dennis",
+    "Barbara",
+    "Ken",
+    "Frances",
+    "Edsger",
+    "Radia",
+    "Tim",
+    "Hedy",
+    "Donald",
+    "Annie",
+    "John",
+    "Karen",
+    "Guido",
+    "Sophie",
+]
+
+
+def _demo_audience_and_campaign(tenant: Tenant, user: User) -> None:
+    """Twenty email endpoints, a segment of them and a draft campaign ready to launch: the first campaign goes
+    out (to the sandbox Outbox) a minute after cloning."""
+    from campaigns.services import campaign_create
+    from segments.services.endpoints import endpoints_upsert
+    from segments.services.segments import segment_create
+
+    items = [
+        (
+            f"demo-{i + 1:02d}",
+            {
+                "ChannelType": "EMAIL",
+                "Address": f"{name.lower()}@example.com",
+                "User": {"UserId": f"user-{i + 1:02d}", "UserAttributes": {"FirstName": [name]}},
+            },
+        )
+        for i, name in enumerate(DEMO_PEOPLE)
+    ]
+    endpoints_upsert(tenant=tenant, items=items, trusted=True)
+    channel = {"DimensionType": "INCLUSIVE", "Values": ["EMAIL"]}
+    segment = segment_create(
+        tenant=tenant,
+        by=user,
+        body={"Name": "Everyone with email", "Dimensions": {"Demographic": {"Channel": channel}}},
+    )
+    campaign_create(
+        tenant=tenant,
+        by=user,
+        body={
+            "Name": "Welcome to Engage",
+            "Description": "Launch it, then watch the messages arrive in Channels → Outbox.",
+            "SegmentId": segment.public_id,
+            "MessageConfiguration": {
+                "EmailMessage": {
+                    "Title": "Welcome, {{User.UserAttributes.FirstName}}",
+                    "HtmlBody": "<h1>Hello {{User.UserAttributes.FirstName}}!</h1>"
+                    "<p>This came from your first Engage campaign.</p>",
+                    "Body": "Hello {{User.UserAttributes.FirstName}}! This came from your first Engage campaign.",
+                }
+            },
+            "Schedule": {"StartTime": "IMMEDIATE"},
+        },
+    )
