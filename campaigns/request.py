@@ -9,6 +9,7 @@ from datetime import datetime, time
 from typing import Any
 
 from campaigns.eventfilter import event_filter_check
+from campaigns.hook import hook_check
 from campaigns.message import MC, TC, campaign_message, message_channel
 from campaigns.models import Campaign
 from campaigns.schedule import zone
@@ -193,9 +194,10 @@ def _plain(body: dict[str, Any], out: dict[str, Any]) -> None:
         if len(tags) > MAX_TAGS or not all(isinstance(v, str) for v in tags.values()):
             raise Invalid(f"tags must be at most {MAX_TAGS} string values", field="tags")
         out["tags"] = tags
-    for key, field in (("Hook", "hook"), ("CustomDeliveryConfiguration", "custom_delivery")):
-        if key in body:
-            out[field] = _obj(body[key], key) or None
+    if "Hook" in body:
+        out["hook"] = hook_check(body["Hook"])
+    if "CustomDeliveryConfiguration" in body:
+        out["custom_delivery"] = _obj(body["CustomDeliveryConfiguration"], "CustomDeliveryConfiguration") or None
     if "IsPaused" in body:
         out["is_paused"] = bool(body["IsPaused"])
 

@@ -9,6 +9,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from campaigns.services.plan import run_plan
+from campaigns.services.plan_lease import plan_forget, plan_mark, plans_recover
 from campaigns.services.runs import campaigns_start_due, event_campaigns_end, held_release, runs_complete
 from engage import clock
 
@@ -19,15 +20,27 @@ TRANSIENT = (OperationalError, InterfaceError, redis.ConnectionError, redis.Time
 
 @shared_task(name="campaigns.tick", ignore_result=True)
 def tick() -> None:
-    """Start due runs (each occurrence once), release held messages whose time came, finish drained runs."""
+    """Start due runs (each occurrence once), release held messages whose time came, finish drained runs, and
+    re-enqueue planning lost with its worker (a lease past its last heartbeat)."""
     now = clock.now()
     started = campaigns_start_due(now=now)
     released = held_release(now=now)
     completed = runs_complete(now=now) + event_campaigns_end(now=now)
-    if started or released or completed:
+    recovered = plans_recover(now=now, enqueue=plan_enqueue)
+    if started or released or completed or recovered:
         log.info(
-            "campaigns tick: %s runs started, %s messages released, %s runs completed", started, released, completed
+            "campaigns tick: %s runs started, %s messages released, %s runs completed, %s plannings re-enqueued",
+            started,
+            released,
+            completed,
+            recovered,
         )
+
+
+def plan_enqueue(tenant_id: int, run_id: int) -> None:
+    """Queue a run's planning task, leaving the heartbeat the tick's planning lease reads."""
+    plan_mark(run_id=run_id)
+    plan_run.delay(tenant_id, run_id)
 
 
 @shared_task(
@@ -40,4 +53,6 @@ def tick() -> None:
 )
 def plan_run(tenant_id: int, run_id: int) -> None:
     """Plan a run's ledger rows chunk by chunk. Running it twice plans nothing twice."""
-    run_plan(tenant_id=tenant_id, run_id=run_id)
+    run = run_plan(tenant_id=tenant_id, run_id=run_id)
+    if run is not None and run.status != run.Status.PLANNING:
+        plan_forget(run_id=run_id)

@@ -24,4 +24,5 @@ urlpatterns = [
         for action in ("launch", "pause", "resume", "stop", "duplicate")
     ],
     path("<int:pk>/delete/", views.CampaignDeleteView.as_view(), name="delete"),
+    path("<int:pk>/test-send/", views.CampaignTestSendView.as_view(), name="test_send"),
 ]

@@ -49,6 +49,7 @@ VIEW_MODELS: dict[str, str | tuple[str, str]] = {
     **{f"campaigns:setup_{step}": "campaigns.Campaign" for step in ("schedule", "review")},
     "campaigns:eligible": "campaigns.Campaign",
     "campaigns:preview": "campaigns.Campaign",
+    "campaigns:test_send": "campaigns.Campaign",
     **{f"campaigns:{action}": "campaigns.Campaign" for action in ("launch", "pause", "resume", "stop", "duplicate")},
     "event_streams:edit": "events.EventStream",
     "event_streams:toggle": "events.EventStream",

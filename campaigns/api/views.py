@@ -24,6 +24,7 @@ from campaigns.services import (
     campaign_stop,
     campaign_update,
 )
+from campaigns.services.testsend import campaign_send_test
 from engage.api.base import TenantViewSet
 from engage.errors import Invalid
 from engage.tenancy.models import Capability
@@ -114,6 +115,18 @@ class CampaignViewSet(TenantViewSet):
             campaign=self.get_object(), by=self.actor, name=name if isinstance(name, str) else None
         )
         return Response(campaign_json(copy), status=201)
+
+    @action(detail=True, methods=["post"], url_path="test-send")
+    def test_send(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = _body(request)
+        answer = campaign_send_test(
+            campaign=self.get_object(),
+            by=self.actor,
+            addresses=body.get("Addresses") or [],
+            segment_id=str(body.get("SegmentId") or ""),
+            ip=self.ip,
+        )
+        return Response(answer)
 
     @action(detail=True, methods=["get"])
     def runs(self, request: Request, *args: Any, **kwargs: Any) -> Response:

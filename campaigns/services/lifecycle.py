@@ -77,7 +77,7 @@ def campaign_pause(*, campaign: Campaign, by: Actor, ip: str | None = None) -> C
 @transaction.atomic
 def campaign_resume(*, campaign: Campaign, by: Actor, ip: str | None = None) -> Campaign:
     """Carry on where the pause left off; a run missed while paused starts once."""
-    from campaigns.tasks import plan_run
+    from campaigns.tasks import plan_enqueue
 
     campaign = _locked(campaign)
     if campaign.status != Campaign.Status.PAUSED:
@@ -97,7 +97,7 @@ def campaign_resume(*, campaign: Campaign, by: Actor, ip: str | None = None) -> 
     triggers_bump(tenant_id=campaign.tenant_id)
     for run in runs:
         if run.status == CampaignRun.Status.PLANNING:
-            transaction.on_commit(lambda r=run: plan_run.delay(r.tenant_id, r.pk))  # type: ignore[misc]
+            transaction.on_commit(lambda r=run: plan_enqueue(r.tenant_id, r.pk))  # type: ignore[misc]
     audit(tenant=campaign.tenant, actor=by, action="campaign.resume", target=campaign, ip=ip)
     return campaign
 

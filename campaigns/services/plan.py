@@ -20,6 +20,8 @@ from campaigns.message import MC, TC, campaign_message
 from campaigns.models import Campaign, CampaignRun
 from campaigns.schedule import campaign_zone, quiet_until, quiet_window, zone
 from campaigns.services.fallbacks import treatment_hops, users_without_primary_plan
+from campaigns.services.hook import hook_filter
+from campaigns.services.plan_lease import plan_mark
 from channels.models import Delivery, Dispatch, Reason, Source, Status
 from channels.services.caps import Cap, CapRequest, caps_reserve
 from channels.services.dispatch import Recipient, deliveries_enqueue, dispatch_create
@@ -154,6 +156,7 @@ def run_plan(*, tenant_id: int, run_id: int, chunk_size: int = CHUNK_SIZE) -> Ca
         status = Campaign.objects.filter(pk=run.campaign_id).values_list("status", flat=True).first()
         if status != Campaign.Status.EXECUTING:
             return run
+        plan_mark(run_id=run.pk)  # the heartbeat the tick's planning lease reads
         if not planner.chunk(chunk_size):
             break
     users_without_primary_plan(campaign=run.campaign, run=run, dispatches=planner.dispatches)
@@ -225,6 +228,9 @@ class Planner:
                 return False
             planned = self._plan([Member(*row) for row in rows], clock.now())
             for treatment_id, recipients in planned.recipients.items():
+                recipients = hook_filter(
+                    campaign=self.campaign, run=run, treatment_id=treatment_id, recipients=recipients
+                )
                 deliveries_enqueue(
                     dispatch=self.dispatches[treatment_id], recipients=recipients, chunk_size=len(recipients)
                 )

@@ -34,9 +34,9 @@ def run_start(*, campaign: Campaign, now: datetime) -> CampaignRun | None:
     campaign.status = Campaign.Status.EXECUTING
     campaign.save(update_fields=["next_run_at", "status", "updated_at"])
     if created:
-        from campaigns.tasks import plan_run
+        from campaigns.tasks import plan_enqueue
 
-        transaction.on_commit(lambda: plan_run.delay(campaign.tenant_id, run.pk))
+        transaction.on_commit(lambda: plan_enqueue(campaign.tenant_id, run.pk))
     return run if created else None
 
 

@@ -11,6 +11,7 @@ from campaigns.views.detail import (
 )
 from campaigns.views.listing import CampaignListView
 from campaigns.views.preview import EligibleView, MessagePreviewView
+from campaigns.views.testsend import CampaignTestSendView
 from campaigns.views.wizard import CampaignNewView, CampaignSetupView
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "CampaignNewView",
     "CampaignProgressView",
     "CampaignSetupView",
+    "CampaignTestSendView",
     "EligibleView",
     "MessagePreviewView",
 ]

@@ -21,6 +21,7 @@ from campaigns.views.common import CHANNEL_LABELS, CampaignMixin
 from channels.models.ledger import Reason
 from engage.errors import DomainError
 from engage.tenancy.models import Capability
+from segments.models import Segment
 
 ACTIONS: dict[str, tuple[Callable[..., Campaign], str]] = {
     "launch": (services.campaign_launch, "launched"),
@@ -135,6 +136,7 @@ class CampaignDetailView(CampaignMixin):
             "eligible": eligible.get(campaign.channel, 0),
             "can_edit": self.can(Capability.EDIT),
             "can_export": self.can(Capability.EXPORT),
+            "test_segments": Segment.objects.for_tenant(self.tenant).order_by("name")[:200],
         }
         return render(request, "campaigns/detail.html", context)
 

@@ -65,6 +65,8 @@ class Reason(models.TextChoices):
     PROVIDER_ERROR = "provider_error", "The provider failed repeatedly"
     WORKER_LOST = "worker_lost", "The worker stopped while the provider had the message"
     EXPIRED = "expired", "Not sent before the message expired"
+    HOOK_DROPPED = "hook_dropped", "The campaign hook left the endpoint out"
+    HOOK_FAILED = "hook_failed", "The campaign hook did not answer"
 
 
 class Dispatch(TenantScopedModel):
