@@ -6,6 +6,7 @@ The origination identity of an SMS follows Pinpoint's order (inventory §7.2), s
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from channels.transports.aws import MessageError, aws_client, call
@@ -94,8 +95,9 @@ class EumTransport(Transport):
         self.client  # noqa: B018 (built once, before the threads share it)
         return self._sender.run(batch, self._send_one)
 
+    @abstractmethod
     def _send_one(self, message: OutboundMessage) -> SendResult:
-        raise NotImplementedError
+        """Send one message (SendTextMessage or SendVoiceMessage)."""
 
     def context(self, message: OutboundMessage) -> dict[str, str]:
         """Context comes back in the delivery-status events, so they find their delivery."""
