@@ -2,32 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import migrations
 
-TASK = "channels.sweep"
-NAME = "Channels: delivery sweeper"
-
-
-def install(apps: Any, schema_editor: Any) -> None:
-    interval_model = apps.get_model("django_celery_beat", "IntervalSchedule")
-    task_model = apps.get_model("django_celery_beat", "PeriodicTask")
-    every_30s, _ = interval_model.objects.get_or_create(every=30, period="seconds")
-    task_model.objects.update_or_create(
-        name=NAME,
-        defaults={
-            "task": TASK,
-            "interval": every_30s,
-            "enabled": True,
-            "expire_seconds": 60,
-            "description": "Requeues or resolves deliveries left by lost workers; re-enqueues missing chunk tasks.",
-        },
-    )
-
-
-def remove(apps: Any, schema_editor: Any) -> None:
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=NAME).delete()
+from engage.runtime.beat import Periodic, periodic_tasks
 
 
 class Migration(migrations.Migration):
@@ -36,4 +13,14 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(install, remove)]
+    operations = [
+        periodic_tasks(
+            Periodic(
+                name="Channels: delivery sweeper",
+                task="channels.sweep",
+                every_seconds=30,
+                expire_seconds=60,
+                description="Requeues or resolves deliveries left by lost workers; re-enqueues missing chunk tasks.",
+            ),
+        )
+    ]

@@ -2,45 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import migrations
 
-TASKS = [
-    (
-        "Channels: deliverability guard",
-        "channels.guard_tick",
-        60,
-        "Recomputes bounce and complaint rates per email config and pauses configs past the limits.",
-    ),
-    (
-        "Channels: retention prune",
-        "channels.prune",
-        3600,
-        "Deletes delivery ledger rows and events older than each tenant's retention period.",
-    ),
-]
-
-
-def install(apps: Any, schema_editor: Any) -> None:
-    interval_model = apps.get_model("django_celery_beat", "IntervalSchedule")
-    task_model = apps.get_model("django_celery_beat", "PeriodicTask")
-    for name, task, seconds, description in TASKS:
-        interval, _ = interval_model.objects.get_or_create(every=seconds, period="seconds")
-        task_model.objects.update_or_create(
-            name=name,
-            defaults={
-                "task": task,
-                "interval": interval,
-                "enabled": True,
-                "expire_seconds": seconds,
-                "description": description,
-            },
-        )
-
-
-def remove(apps: Any, schema_editor: Any) -> None:
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__in=[t[0] for t in TASKS]).delete()
+from engage.runtime.beat import Periodic, periodic_tasks
 
 
 class Migration(migrations.Migration):
@@ -49,4 +13,21 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(install, remove)]
+    operations = [
+        periodic_tasks(
+            Periodic(
+                name="Channels: deliverability guard",
+                task="channels.guard_tick",
+                every_seconds=60,
+                expire_seconds=60,
+                description="Recomputes bounce and complaint rates per email config and pauses configs past the limits.",
+            ),
+            Periodic(
+                name="Channels: retention prune",
+                task="channels.prune",
+                every_seconds=3600,
+                expire_seconds=3600,
+                description="Deletes delivery ledger rows and events older than each tenant's retention period.",
+            ),
+        )
+    ]

@@ -15,7 +15,7 @@ from channels.transports.httpclient import response_text
 MAX_RECIPIENTS = 1000
 GROUPING_KEY_LIMIT = 100
 _SEPARATORS = re.compile(r"[\s\-().]")
-# Korean mobile numbers in national form: 010-XXXX-XXXX, or the older 011/016/017/018/019 ranges.
+# Korean mobile numbers in national form: 010 then 7 or 8 digits, or the older 011/016/017/018/019 ranges.
 _MOBILE = re.compile(r"^01[016789]\d{7,8}$")
 
 
