@@ -27,6 +27,11 @@ class ChannelRoute:
     def sandbox(self) -> bool:
         return self.default is None or not self.default.enabled
 
+    @property
+    def stored_for_apps(self) -> bool:
+        """In-app messages without a config are stored for the app to fetch, not put in the Outbox."""
+        return self.sandbox and self.channel == Channel.INAPP
+
 
 @dataclass(frozen=True)
 class SpendSummary:

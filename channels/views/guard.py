@@ -22,6 +22,7 @@ class DeliverySettingsForm(forms.ModelForm):
     class Meta:
         model = DeliverySettings
         fields = ["retention_days", "guard_enabled", *PERCENTS, "min_volume"]
+        help_texts = {"guard_enabled": "", "min_volume": ""}
         labels = {
             "retention_days": "Keep delivery records and events for (days)",
             "guard_enabled": "Pause a configuration whose rates pass the pause levels",
