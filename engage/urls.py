@@ -26,6 +26,7 @@ urlpatterns = [
     path("t/<str:tenant_id>/settings/event-streams/", include("engage.events.streams.urls")),
     path("t/<str:tenant_id>/settings/sso/", include("engage.accounts.urls")),
     path("t/<str:tenant_id>/campaigns/", include("campaigns.urls")),
+    path("t/<str:tenant_id>/journeys/", include("campaigns.journeys.urls")),
     path("t/<str:tenant_id>/audience/", include("segments.urls")),
     path("t/<str:tenant_id>/templates/", include("templates.urls")),
     path("t/<str:tenant_id>/channels/", include("channels.urls")),

@@ -77,5 +77,6 @@ urlpatterns = [
         InAppMessagesViewSet.as_view({"get": "retrieve"}),
         name="endpoint-in-app-messages",
     ),
+    path("tenants/<str:tenant_id>/journeys/", include("campaigns.journeys.api.urls")),
     path("tenants/<str:tenant_id>/", include(router.urls)),
 ]

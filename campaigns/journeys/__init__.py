@@ -1,0 +1,1 @@
+"""Journeys: Pinpoint's multi-step journeys (definition, lifecycle, engine, builder, metrics)."""

@@ -1,0 +1,1 @@
+"""The journey engine: entries, the advancer, activities, engagement."""

@@ -1,0 +1,1 @@
+"""Writing journeys: definition checks, lifecycle, test copies, versions."""
