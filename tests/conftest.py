@@ -13,19 +13,21 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 from rest_framework.test import APIClient
 
 from engage import clock
 from engage.redis import redis_client
 from engage.tenancy.models import ApiKey, Membership, Role, Tenant
 from engage.tenancy.services import apikey_create
-from tests.factories import MembershipFactory, TenantFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, TenantFactory, UserFactory
 
 # Two test processes, a worker and a browser share two cores: give pages time before an expectation fails.
 expect.set_options(timeout=15_000)
 
 ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "var" / "screenshots"
+VIEWPORT = {"width": 1280, "height": 800}
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -209,3 +211,30 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         "headless": True,
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture
+def shot(page: Page) -> Callable[[str], None]:
+    """Save full-page screenshots in var/screenshots/ (a module may define its own `shot`)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size(VIEWPORT)
+
+    def save(name: str) -> None:
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    return save
+
+
+@pytest.fixture
+def login(page: Page, live_server: Any) -> Callable[[str], None]:
+    """Log in through the login form (a module may define its own `login`)."""
+
+    def log_in(email: str, password: str = PASSWORD) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        # Wait for the next page to load (deferred scripts included) before touching its controls.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log in").click()
+
+    return log_in

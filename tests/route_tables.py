@@ -190,6 +190,12 @@ def _make_dispatch(tenant: Tenant) -> models.Model:
     return dispatch
 
 
+def _make_journey(tenant: Tenant) -> models.Model:
+    from campaigns.models import Journey
+
+    return Journey.objects.create(tenant=tenant, name="route walk")
+
+
 def _make_template(tenant: Tenant) -> models.Model:
     from templates.codec import template_request_parse
     from templates.services.templates import template_create
@@ -201,6 +207,7 @@ def _make_template(tenant: Tenant) -> models.Model:
 # One object of each model that a tenant route can name, created inside the given tenant (by model label).
 FACTORIES: dict[str, Callable[[Tenant], models.Model]] = {
     "campaigns.Campaign": _make_campaign,
+    "campaigns.Journey": _make_journey,
     "tenancy.Membership": _make_membership,
     "tenancy.ApiKey": _make_api_key,
     "tenancy.AuditLog": _make_audit_entry,

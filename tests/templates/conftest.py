@@ -1,14 +1,21 @@
-"""Runs cases through handlebars.js (node) once per test session: the reference for core syntax."""
+"""Runs cases through handlebars.js (node) once per test session: the reference for core syntax; and the clients and
+template the console page tests share."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
+
+from engage.tenancy.models import Membership, Role, Tenant
+from templates.models import MessageTemplate
+from tests.templates.pages import login, make
 
 ROOT = Path(__file__).resolve().parents[2]
 RENDER_SCRIPT = Path(__file__).with_name("hbs_render.js")
@@ -28,3 +35,27 @@ def handlebars_js(cases: list[dict[str, Any]]) -> list[dict[str, str]]:
         ["node", str(RENDER_SCRIPT)], input=json.dumps(cases), capture_output=True, text=True, timeout=120, check=True
     )
     return json.loads(result.stdout)
+
+
+@pytest.fixture
+def marketer(tenant: Tenant, member_factory: Callable[..., Membership]) -> Client:
+    return login(member_factory(tenant, Role.MARKETER))
+
+
+@pytest.fixture
+def viewer(tenant: Tenant, member_factory: Callable[..., Membership]) -> Client:
+    return login(member_factory(tenant, Role.VIEWER))
+
+
+@pytest.fixture
+def welcome(tenant: Tenant) -> MessageTemplate:
+    return make(
+        tenant,
+        {
+            "TemplateName": "welcome",
+            "TemplateType": "EMAIL",
+            "Subject": "Hi {{User.UserId}}",
+            "HtmlPart": "<p>Hello {{User.UserAttributes.FirstName}}</p>",
+            "TemplateDescription": "first",
+        },
+    )

@@ -7,7 +7,11 @@ import collections
 import pytest
 
 from templates.rendering import PINPOINT_HELPERS, TemplateError, compile_template
-from tests.templates.helper_cases import CASES, Fails, HelperCase, Match
+from tests.templates.helper_cases import CASES as TEXT_CASES
+from tests.templates.helper_cases import Fails, HelperCase, Match
+from tests.templates.helper_cases_math import MATH_CASES
+
+CASES = TEXT_CASES + MATH_CASES
 
 # Inventory §6.5: built-in each/if, the conditional, string, and math & encoding helpers (if appears twice).
 DOCUMENTED_HELPERS = [
