@@ -3,21 +3,14 @@ API takes) and says which form field a request path's error belongs to."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, cast
 
 from django import forms
 
 from campaigns.message import MC, TC
-from campaigns.models import Campaign
-from campaigns.schedule import zone
 
 CHANNELS = [("EMAIL", "Email"), ("SMS", "SMS"), ("PUSH", "Mobile push"), ("VOICE", "Voice"), ("CUSTOM", "Custom")]
 TEMPLATE_KEY = {"EMAIL": "EmailTemplate", "SMS": "SMSTemplate", "PUSH": "PushTemplate", "VOICE": "VoiceTemplate"}
-ZONES = ["UTC", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Sao_Paulo",
-         "Europe/London", "Europe/Paris", "Europe/Berlin", "Africa/Johannesburg", "Asia/Dubai", "Asia/Kolkata",
-         "Asia/Singapore", "Asia/Shanghai", "Asia/Tokyo", "Asia/Seoul", "Australia/Sydney",
-         "Pacific/Auckland"]  # fmt: skip
 TREATMENT_SLOTS = 4
 text = forms.TextInput
 area = forms.Textarea
@@ -225,78 +218,3 @@ class TreatmentsForm(StepForm):
                         return f"{slot}{name}"
                 return f"{slot}template" if rest.startswith(TC) else f"{slot}name"
         return super().field_for(path)
-
-
-class ScheduleForm(StepForm):
-    start = forms.ChoiceField(
-        choices=[("now", "Immediately"), ("once", "Once, at a time"), ("recurring", "Recurring")],
-        widget=forms.RadioSelect,
-        initial="now",
-    )
-    frequency = forms.ChoiceField(
-        required=False, choices=[(f, Campaign.Frequency(f).label) for f in ("HOURLY", "DAILY", "WEEKLY", "MONTHLY")]
-    )
-    start_at = forms.DateTimeField(
-        required=False,
-        label="Start",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-    end_at = forms.DateTimeField(
-        required=False,
-        label="End",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-    timezone = forms.ChoiceField(choices=[(z, z) for z in ZONES], initial="UTC", label="Time zone")
-    is_local_time = forms.BooleanField(required=False, label="Send at this time in each recipient's own time zone")
-    no_timezone = forms.ChoiceField(choices=Campaign.NoTimezone.choices, label="Recipients without a time zone")
-    quiet_start = forms.TimeField(
-        required=False, label="Quiet time from", widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    quiet_end = forms.TimeField(required=False, label="until", widget=forms.TimeInput(attrs={"type": "time"}))
-    quiet_action = forms.ChoiceField(choices=Campaign.QuietTimeAction.choices, label="During quiet time")
-    daily_cap = forms.IntegerField(required=False, min_value=0, max_value=100, label="Daily cap per endpoint")
-    messages_per_second = forms.IntegerField(required=False, min_value=0, max_value=20_000, label="Messages per second")
-    FIELDS = {
-        "Schedule.StartTime": "start_at", "Schedule.EndTime": "end_at", "Schedule.Frequency": "frequency",
-        "Schedule.Timezone": "timezone", "Schedule.QuietTime": "quiet_start",
-        "Schedule.NoTimezoneAction": "no_timezone",
-        "Schedule.QuietTimeAction": "quiet_action", "Limits.Daily": "daily_cap",
-        "Limits.MessagesPerSecond": "messages_per_second",
-    }  # fmt: skip
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["timezone"]).choices = [(z, z) for z in ZONES]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("start") in ("once", "recurring") and not data.get("start_at"):
-            self.add_error("start_at", "Choose when the campaign starts.")
-        if data.get("start") == "recurring" and not data.get("frequency"):
-            self.add_error("frequency", "Choose how often it repeats.")
-        return data
-
-    def _iso(self, value: datetime | None) -> str | None:
-        if value is None:
-            return None
-        tz = zone(self.cleaned_data["timezone"])
-        return value.replace(tzinfo=tz).isoformat()
-
-    def body(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        schedule: dict[str, Any] = {
-            "StartTime": "IMMEDIATE" if d["start"] == "now" else self._iso(d["start_at"]),
-            "Frequency": d["frequency"] if d["start"] == "recurring" else "ONCE",
-            "Timezone": d["timezone"],
-            "IsLocalTime": d["is_local_time"] and d["start"] != "now",
-            "NoTimezoneAction": d["no_timezone"],
-            "QuietTimeAction": d["quiet_action"],
-        }
-        if d["start"] == "recurring" and d["end_at"]:
-            schedule["EndTime"] = self._iso(d["end_at"])
-        if d["quiet_start"] or d["quiet_end"]:
-            schedule["QuietTime"] = {
-                k: v.strftime("%H:%M") for k, v in (("Start", d["quiet_start"]), ("End", d["quiet_end"])) if v
-            }
-        limits = {"Daily": d["daily_cap"] or 0, "MessagesPerSecond": d["messages_per_second"] or 0}
-        return {"Schedule": schedule, "Limits": limits}

@@ -150,8 +150,8 @@ def _schedule(body: dict[str, Any], out: dict[str, Any]) -> None:
 
 
 def _event_filter(value: Any, frequency: str) -> dict[str, Any] | None:
-    if frequency == Campaign.Frequency.EVENT and not value:
-        raise Invalid("an EVENT campaign needs an event filter", field="Schedule.EventFilter")
+    if frequency in (Campaign.Frequency.EVENT, Campaign.Frequency.IN_APP_EVENT) and not value:
+        raise Invalid(f"an {frequency} campaign needs an event filter", field="Schedule.EventFilter")
     return event_filter_check(value) if value else None
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from campaigns.models import Campaign
+from templates.models import Channel
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$")
 # The earliest any time zone reaches a wall-clock time is UTC+14: a local-time run starts then.
@@ -110,7 +111,10 @@ def scheduled_for(campaign: Campaign, due: datetime) -> datetime:
 
 
 def quiet_window(campaign: Campaign) -> tuple[time, time] | None:
-    """The campaign's quiet time, else its tenant's; None when there is none."""
+    """The campaign's quiet time, else its tenant's; None when there is none. An in-app message is stored at once:
+    the app applies quiet time when it would show it (InAppCampaignSchedule.QuietTime)."""
+    if campaign.channel == Channel.INAPP:
+        return None
     if campaign.quiet_time_start is not None and campaign.quiet_time_end is not None:
         window = (campaign.quiet_time_start, campaign.quiet_time_end)
     elif campaign.tenant.quiet_time_start is not None and campaign.tenant.quiet_time_end is not None:

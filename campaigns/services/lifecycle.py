@@ -12,6 +12,7 @@ from campaigns.services.triggers import event_campaigns_check, triggers_bump
 from engage import clock
 from engage.errors import Conflict, Invalid
 from engage.tenancy.audit import Actor, audit
+from templates.models import Channel
 
 
 def _locked(campaign: Campaign) -> Campaign:
@@ -26,7 +27,11 @@ def _launchable(campaign: Campaign) -> None:
     if not campaign.start_immediate and campaign.start_time is None:
         raise Invalid("give the schedule's start time (IMMEDIATE or a time)", field="Schedule.StartTime")
     if campaign.frequency == Campaign.Frequency.IN_APP_EVENT:
-        raise Invalid("in-app event campaigns cannot be launched yet", field="Schedule.Frequency")
+        # The app shows the message when the event happens on the device: the run stores it for the segment once.
+        if campaign.channel != Channel.INAPP:
+            raise Invalid("an IN_APP_EVENT campaign sends an in-app message", field="MessageConfiguration")
+        if not campaign.event_filter:
+            raise Invalid("an IN_APP_EVENT campaign needs an event filter", field="Schedule.EventFilter")
     if campaign.frequency == Campaign.Frequency.EVENT:
         if not campaign.event_filter:
             raise Invalid("an EVENT campaign needs an event filter", field="Schedule.EventFilter")

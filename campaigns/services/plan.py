@@ -31,6 +31,7 @@ from engage.redis import redis_client
 from segments.compiler.query import audience_guard_for, segment_members
 from segments.definition import parse_definition
 from segments.models import Endpoint
+from templates.models import Channel
 
 CHUNK_SIZE = 1000
 
@@ -94,8 +95,11 @@ def campaign_treatments(campaign: Campaign) -> list[tuple[str, dict[str, Any], d
 
 
 def campaign_caps(campaign: Campaign) -> list[Cap]:
-    """The campaign's frequency caps (else the tenant's): daily over every source, total over its runs."""
-    caps = []
+    """The campaign's frequency caps (else the tenant's): daily over every source, total over its runs. An in-app
+    campaign's limits cap displays, which the app counts (GetInAppMessages), not the messages stored for it."""
+    caps: list[Cap] = []
+    if campaign.channel == Channel.INAPP:
+        return caps
     daily = campaign.daily_cap or campaign.tenant.campaign_daily_cap
     if daily:
         caps.append(Cap(limit=daily, window=timedelta(hours=24), scope="all"))
@@ -118,6 +122,25 @@ def campaign_members(campaign: Campaign, *, any_channel: bool = False) -> QueryS
     return members.filter(channel_type__in=sorted(ENDPOINT_TYPES.get(campaign.channel, ())))
 
 
+def inapp_options(campaign: Campaign) -> dict[str, Any]:
+    """What the app needs to show an in-app campaign's message: priority, display caps (Limits.Session/Daily/Total)
+    and InAppCampaignSchedule's EventFilter and QuietTime."""
+    schedule: dict[str, Any] = {}
+    if campaign.event_filter:
+        schedule["EventFilter"] = campaign.event_filter
+    if campaign.quiet_time_start is not None and campaign.quiet_time_end is not None:
+        schedule["QuietTime"] = {
+            "Start": campaign.quiet_time_start.strftime("%H:%M"),
+            "End": campaign.quiet_time_end.strftime("%H:%M"),
+        }
+    caps = {"SessionCap": campaign.session_cap, "DailyCap": campaign.daily_cap, "TotalCap": campaign.total_cap}
+    return {
+        "Priority": campaign.priority or 3,
+        **{k: v for k, v in caps.items() if v},
+        "Schedule": schedule,
+    }
+
+
 def treatment_dispatch(
     *,
     campaign: Campaign,
@@ -133,6 +156,9 @@ def treatment_dispatch(
     channel = channel or campaign.channel
     message = campaign_message(tenant=tenant, channel=channel, message_configuration=mc, template_configuration=tc)
     message["messages_per_second"] = campaign.messages_per_second or tenant.messages_per_second
+    if channel == Channel.INAPP:
+        message["options"] = {**message.get("options", {}), **inapp_options(campaign)}
+        expires_at = campaign.end_time or expires_at
     return dispatch_create(
         tenant=tenant,
         channel=channel,

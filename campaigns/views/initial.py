@@ -38,11 +38,24 @@ def content_initial(mc: dict[str, Any], tc: dict[str, Any], prefix: str = "") ->
     return {f"{prefix}{k}": v for k, v in found.items()}
 
 
+def _event(c: Campaign) -> dict[str, Any]:
+    """The event filter's first event type, attribute and metric (what the wizard edits)."""
+    dims = (c.event_filter or {}).get("Dimensions") or {}
+    found: dict[str, Any] = {"event_type": ", ".join((dims.get("EventType") or {}).get("Values") or [])}
+    for name, attribute in list((dims.get("Attributes") or {}).items())[:1]:
+        found.update(event_attribute=name, event_values=", ".join(attribute.get("Values") or []))
+    for name, metric in list((dims.get("Metrics") or {}).items())[:1]:
+        found.update(event_metric=name, metric_operator=metric.get("ComparisonOperator"), metric_value=metric.get("Value"))
+    return found
+
+
 def _schedule(c: Campaign) -> dict[str, Any]:
     tz = campaign_zone(c)
     recurring = c.frequency in ("HOURLY", "DAILY", "WEEKLY", "MONTHLY")
+    start = "now" if c.start_immediate or not c.start_time else ("recurring" if recurring else "once")
     return {
-        "start": "now" if c.start_immediate or not c.start_time else ("recurring" if recurring else "once"),
+        **_event(c),
+        "start": "event" if c.frequency == Campaign.Frequency.EVENT else start,
         "frequency": c.frequency if recurring else "DAILY",
         "start_at": c.start_time.astimezone(tz).replace(tzinfo=None) if c.start_time else None,
         "end_at": c.end_time.astimezone(tz).replace(tzinfo=None) if c.end_time else None,

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from campaigns import forms as f
+from campaigns.forms_schedule import ScheduleForm
 from campaigns.metrics_selectors import campaign_eligible
 from campaigns.models import Campaign
 from campaigns.services import campaign_create, campaign_update
@@ -41,7 +42,7 @@ class WizardMixin(CampaignMixin):
         if step == "treatments":
             assert campaign is not None
             return f.TreatmentsForm(data, initial=initial, channel=campaign.channel or "EMAIL", templates=templates)
-        return f.ScheduleForm(data, initial=initial)
+        return ScheduleForm(data, initial=initial)
 
     def show(self, step: str, campaign: Campaign | None, form: f.StepForm | None, status: int = 200) -> HttpResponse:
         context: dict[str, Any] = {
