@@ -125,3 +125,27 @@ def test_it_creates_launches_and_reports_opens_of_an_email_campaign(
     expect(row.locator("[data-metric=opens]")).to_have_text(f"{100 * K // N}%")
     expect(row.locator("svg.spark")).to_be_visible()
     shot("campaigns-list")
+
+
+def test_the_schedule_step_shows_the_event_fields_for_an_event_campaign(
+    page: Page, live_server: Any, shot: Callable[[str], None]
+) -> None:
+    acme = TenantFactory(name="Acme")
+    MembershipFactory(tenant=acme, user=UserFactory(email="marketer@acme.test"), role=Role.MARKETER)
+    campaign = Campaign.objects.create(tenant=acme, name="Cart reminder")
+    log_in(page, live_server, "marketer@acme.test")
+    page.goto(f"{live_server.url}/t/{acme.public_id}/campaigns/{campaign.pk}/setup/schedule/")
+    expect(page.get_by_label("Event", exact=True)).to_be_hidden()
+    page.get_by_text("When an event occurs").click()
+    expect(page.get_by_label("Start", exact=True)).to_be_hidden()
+    page.get_by_label("Event", exact=True).fill("cart.abandoned")
+    page.get_by_label("Attribute (optional)").fill("plan")
+    shot("campaign-wizard-event")
+    page.get_by_role("button", name="Save & continue →").click()
+    expect(page.locator(".field.has-error")).to_contain_text("Give at least one value of the attribute.")
+    page.get_by_label("is one of").fill("gold, silver")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save & continue →").click()
+    campaign.refresh_from_db()
+    assert campaign.frequency == Campaign.Frequency.EVENT
+    assert campaign.event_filter["Dimensions"]["Attributes"]["plan"]["Values"] == ["gold", "silver"]
