@@ -45,7 +45,9 @@ def _event(c: Campaign) -> dict[str, Any]:
     for name, attribute in list((dims.get("Attributes") or {}).items())[:1]:
         found.update(event_attribute=name, event_values=", ".join(attribute.get("Values") or []))
     for name, metric in list((dims.get("Metrics") or {}).items())[:1]:
-        found.update(event_metric=name, metric_operator=metric.get("ComparisonOperator"), metric_value=metric.get("Value"))
+        found.update(
+            event_metric=name, metric_operator=metric.get("ComparisonOperator"), metric_value=metric.get("Value")
+        )
     return found
 
 
