@@ -1,4 +1,4 @@
-"""Segments and templates used by active campaigns cannot be deleted (the usage checks they ask for)."""
+"""Segments and templates used by active campaigns or journeys cannot be deleted (the usage checks they ask for)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,11 @@ def template_uses(template: Any) -> list[str]:
 
 
 def register() -> None:
+    from campaigns.journeys.usage import journey_segment_uses, journey_template_uses
     from segments.services.segments import segment_usage_register
     from templates.services.templates import template_usage_register
 
     segment_usage_register(segment_uses)
     template_usage_register(template_uses)
+    segment_usage_register(journey_segment_uses)
+    template_usage_register(journey_template_uses)

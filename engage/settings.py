@@ -324,6 +324,15 @@ ENGAGE_TEST_CLOCK = env_bool("ENGAGE_TEST_CLOCK", False)
 CHANNELS_LEASE_SECONDS = env_int("CHANNELS_LEASE_SECONDS", 120)
 # Active event-triggered campaigns per tenant (Pinpoint allowed 25 per project).
 CAMPAIGNS_MAX_EVENT_CAMPAIGNS = env_int("CAMPAIGNS_MAX_EVENT_CAMPAIGNS", 25)
+# Journeys: seconds between publishing and the first entries (Pinpoint waited 5 minutes), between asking to resume
+# and resuming, activities per journey, and active (and event-triggered active) journeys per tenant.
+JOURNEYS_PUBLISH_DELAY_SECONDS = env_int("JOURNEYS_PUBLISH_DELAY_SECONDS", 0)
+JOURNEYS_RESUME_DELAY_SECONDS = env_int("JOURNEYS_RESUME_DELAY_SECONDS", 0)
+JOURNEYS_MAX_ACTIVITIES = env_int("JOURNEYS_MAX_ACTIVITIES", 40)
+JOURNEYS_MAX_ACTIVE = env_int("JOURNEYS_MAX_ACTIVE", 50)
+JOURNEYS_MAX_EVENT_JOURNEYS = env_int("JOURNEYS_MAX_EVENT_JOURNEYS", 20)
+# The review recommends a higher MessagesPerSecond when sending to the entry segment would take longer than this.
+JOURNEYS_REVIEW_SENDING_SECONDS = env_int("JOURNEYS_REVIEW_SENDING_SECONDS", 3600)
 # The rate limiter returns a token this much later than one second after it was spent (jitter at the provider).
 CHANNELS_RATE_WINDOW_MARGIN = float(env_str("CHANNELS_RATE_WINDOW_MARGIN") or "0.05")
 

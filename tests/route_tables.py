@@ -79,10 +79,21 @@ VIEW_MODELS: dict[str, str | tuple[str, str]] = {
     "channels:template_test_send": "templates.MessageTemplate",
     "channels:pause": "channels.ChannelConfig",
     "channels:resume": "channels.ChannelConfig",
+    "journeys:metrics": "campaigns.Journey",
+    "journeys:metrics_csv": "campaigns.Journey",
+    "journeys:participants": "campaigns.Journey",
+    **{
+        f"journeys:{name}": "campaigns.Journey"
+        for name in ("builder", "save", "review", "counts", "publish", "pause", "resume", "stop", "duplicate")
+    },
+    "journeys:test": "campaigns.Journey",
+    "journeys:delete": "campaigns.Journey",
 }
 
 # A second id in a nested route (an object under the one the route names), by URL kwarg: model and field.
 NESTED_KWARGS: dict[str, tuple[str, str]] = {"identity_id": ("channels.EmailIdentity", "pk")}
+# A journey's activity id (a key of its definition, not a row): any text does; the journey decides the 404.
+NESTED_KWARGS["activity_id"] = ("campaigns.Journey", "state")
 
 # Methods that create-or-update by a client-chosen id (Pinpoint's UpdateEndpoint): inside tenant A, the id
 # of B's object simply names a new object of A, so they answer 2xx instead of 404 (B stays untouched).

@@ -52,6 +52,9 @@ class Journey(TenantScopedModel):
     # Segment entry: when the segment was last read for entries, how often, and when next.
     next_entry_at = models.DateTimeField(null=True, blank=True)
     refreshes = models.PositiveIntegerField(default=0)
+    entry_read_at = models.DateTimeField(null=True, blank=True, help_text="when the last segment entry pass ran")
+    # The segment version read at the first pass: criteria stay frozen unless RefreshOnSegmentUpdate.
+    segment_version = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -120,7 +123,8 @@ class Participant(TenantScopedModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["journey", "key", "entry"], name="participant_unique_entry")]
         indexes = [
-            models.Index(fields=["wake_at"], condition=models.Q(state="waiting"), name="participant_due"),
+            # The advancer claims a journey's due participants in wake order: one index range scan per journey.
+            models.Index(fields=["journey", "wake_at"], condition=models.Q(state="waiting"), name="participant_due"),
             models.Index(fields=["journey", "activity", "state"], name="participant_activity"),
             models.Index(fields=["tenant", "key"], name="participant_key"),
         ]

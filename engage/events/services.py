@@ -128,10 +128,23 @@ class SystemEvent(NamedTuple):
     delivery_id: int | None
 
 
+SystemEventHandler = Callable[[Tenant, Sequence["SystemEvent"]], None]
+_system_handlers: list[SystemEventHandler] = []
+
+
+def system_event_handler_register(handler: SystemEventHandler) -> SystemEventHandler:
+    """Register a function called with (tenant, journey events) after system events of journey messages commit
+    (the journey engine moves participants waiting for an engagement event)."""
+    if handler not in _system_handlers:
+        _system_handlers.append(handler)
+    return handler
+
+
 def system_events_record(*, tenant: Tenant, events: Sequence[SystemEvent], arrival: datetime) -> int:
     """Write system events in bulk (COPY on PostgreSQL) without building model instances — the send path
-    writes two per message. They are not dispatched to trigger handlers: Pinpoint never triggered campaigns
-    on system events, and journeys read engagement from the ledger. Returns how many were written."""
+    writes two per message. They are not dispatched to trigger handlers (Pinpoint never triggered campaigns
+    on system events); those of journey messages go to the system event handlers after commit. Returns how
+    many were written."""
     if not events:
         return 0
     with transaction.atomic(savepoint=False):
@@ -142,7 +155,21 @@ def system_events_record(*, tenant: Tenant, events: Sequence[SystemEvent], arriv
             Event.objects.bulk_create(
                 [Event(tenant=tenant, arrival=arrival, **e._asdict()) for e in events], batch_size=1000
             )
+        if _system_handlers:
+            journey_events = [e for e in events if e.journey_id]
+            if journey_events:
+                transaction.on_commit(lambda: _system_dispatch(tenant, journey_events))
     return len(events)
+
+
+def _system_dispatch(tenant: Tenant, events: Sequence[SystemEvent]) -> None:
+    for handler in _system_handlers:
+        try:
+            handler(tenant, events)
+        except Exception:
+            log.exception(
+                "system event handler %s failed for tenant %s", getattr(handler, "__name__", handler), tenant.pk
+            )
 
 
 def _copy_system(tenant_id: int, events: Sequence[SystemEvent], arrival: datetime) -> None:

@@ -136,14 +136,14 @@ def test_operator_keys_manage_applications_only(client_for: ClientMaker, make_ke
 
 
 def test_it_says_which_operations_are_not_supported(pinpoint: Client, acme: Tenant, globex: Tenant) -> None:
-    code, message, status = error_of(lambda: pinpoint.list_journeys(ApplicationId=acme.public_id))
-    assert (code, status) == ("MethodNotAllowedException", 405) and "ListJourneys" in message
+    code, message, status = error_of(lambda: pinpoint.get_channels(ApplicationId=acme.public_id))
+    assert (code, status) == ("MethodNotAllowedException", 405) and "GetChannels" in message
     assert error_of(lambda: pinpoint.delete_app(ApplicationId=acme.public_id))[::2] == (
         "MethodNotAllowedException",
         405,
     )
     # ...but only to the application's own keys.
-    assert error_of(lambda: pinpoint.list_journeys(ApplicationId=globex.public_id))[::2] == (FORBIDDEN, 403)
+    assert error_of(lambda: pinpoint.get_channels(ApplicationId=globex.public_id))[::2] == (FORBIDDEN, 403)
 
 
 def _signed(method: str, url: str, key: Key, body: bytes = b"", headers: dict[str, str] | None = None) -> AWSRequest:

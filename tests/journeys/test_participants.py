@@ -1,0 +1,84 @@
+"""The participants lookup: where an endpoint, a user or an address is in a journey and why, on the console page
+and through the API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from engage import clock
+from engage.tenancy.models import Membership, Tenant
+from segments.services.endpoints import endpoint_upsert
+from tests.journeys.metrics_support import delivery_add, dispatch_add, journey_seed, participant_add
+
+pytestmark = pytest.mark.django_db
+
+TRAIL = [("mail", 5, "sent"), ("wait", 4, "waited"), ("opened", 3, "branch:sms"), ("sms", 3, "not_sent:quiet_time")]
+REFUSED = [{"at": "2026-01-02", "reason": "reentry_interval"}]
+
+
+@pytest.fixture
+def browser(owner: Membership) -> Client:
+    client = Client()
+    client.force_login(owner.user)
+    return client
+
+
+def seeded(tenant: Tenant):  # type: ignore[no-untyped-def]
+    endpoint_upsert(
+        tenant=tenant, endpoint_id="ep-jane", data={"ChannelType": "EMAIL", "Address": "jane@example.com",
+                                                    "User": {"UserId": "jane"}},
+    )  # fmt: skip
+    journey = journey_seed(tenant)
+    now = clock.now()
+    first = participant_add(
+        journey, "ep-jane", entry=1, activity="sms", state="done", exited_at=now - timedelta(days=3),
+        exit_reason="completed", step=4, entered_at=now - timedelta(days=5),
+        trail=[[a, (now - timedelta(days=d)).isoformat(), o] for a, d, o in TRAIL],
+    )  # fmt: skip
+    second = participant_add(
+        journey, "ep-jane", entry=2, activity="wait", wake_at=now + timedelta(hours=5), step=1,
+        trail=[["mail", now.isoformat(), "sent"]], data={"timezone": "Europe/Paris", "refused": REFUSED},
+    )  # fmt: skip
+    participant_add(journey, "someone-else", activity="wait")
+    mail = dispatch_add(journey, "mail", "EMAIL")
+    delivery_add(mail, f"j{journey.pk}:{second.pk}:mail", "sent", endpoint_id="ep-jane", address="jane@example.com")
+    delivery_add(mail, f"j{journey.pk}:{first.pk}:mail", "delivered", endpoint_id="ep-jane", address="jane@example.com")
+    return journey, first, second
+
+
+def test_the_api_finds_every_entry_by_endpoint_user_or_address(api: APIClient, tenant: Tenant) -> None:
+    journey, first, second = seeded(tenant)
+    base = f"/api/v1/tenants/{tenant.public_id}/journeys/{journey.pk}/participants/"
+    for query in ("endpoint_id=ep-jane", "user_id=jane", "address=jane@example.com"):
+        items = api.get(f"{base}?{query}").json()["Item"]
+        assert [i["ParticipantId"] for i in items] == [str(second.pk), str(first.pk)], query
+    now, before = api.get(f"{base}?endpoint_id=ep-jane").json()["Item"]
+    assert (now["Activity"], now["State"], now["Entry"], now["Version"]) == ("wait", "waiting", 2, 1)
+    assert now["WakeAt"] and now["Timezone"] == "Europe/Paris"
+    assert now["RefusedEntries"] == [{"at": "2026-01-02", "reason": "reentry_interval"}]
+    assert [m["Status"] for m in now["Messages"]] == ["sent"]  # this entry's message only
+    assert (before["State"], before["ExitReason"]) == ("done", "completed")
+    assert [(t["Activity"], t["Outcome"]) for t in before["Trail"]][-2:] == [
+        ("opened", "branch:sms"),
+        ("sms", "not_sent:quiet_time"),
+    ]
+    assert api.get(f"{base}?endpoint_id=nobody").json() == {"Item": []}
+    r = api.get(base)
+    assert r.status_code == 400 and "endpoint id" in r.content.decode()
+
+
+def test_the_console_page_shows_where_and_why(browser: Client, tenant: Tenant) -> None:
+    journey, first, second = seeded(tenant)
+    page = f"/t/{tenant.public_id}/journeys/{journey.pk}/participants/"
+    html = browser.get(page, {"by": "user_id", "q": "jane"}).content.decode()
+    assert f'data-participant="{second.pk}"' in html and f'data-participant="{first.pk}"' in html
+    assert "Current activity" in html and "not_sent:quiet_time" in html and "Europe/Paris" in html
+    assert "reentry_interval" in html
+    none = browser.get(page, {"by": "endpoint_id", "q": "nobody"}).content.decode()
+    assert 'id="none"' in none
+    bad = browser.get(page, {"by": "address", "q": " "})
+    assert bad.status_code == 400 and "Give an endpoint id" in bad.content.decode()
