@@ -211,6 +211,22 @@ def test_it_runs_the_console_on_sqlite_and_bundled_redis_and_stops_on_ctrl_c(pag
     expect(page.locator(".outbox")).to_contain_text("Welcome, Ada")
     page.screenshot(path=str(SCREENSHOTS / "embedded-outbox.png"), full_page=True)
 
+    # The demo journey runs on SQLite too: published from the builder, beat enters the segment and the advancer
+    # sends its first email to all twenty.
+    page.goto(campaigns_url.replace("/campaigns/", "/journeys/"))
+    page.get_by_role("link", name="Welcome series").click()
+    page.get_by_role("button", name="Review & publish").click()
+    review = page.locator(".jb-panel")
+    expect(review.locator("[data-errors]")).to_have_text("No errors: the journey can run.")
+    for _ in range(review.get_by_role("button", name="Mark as reviewed").count()):
+        review.get_by_role("button", name="Mark as reviewed").first.click()
+    with page.expect_navigation():
+        review.get_by_role("button", name="Publish").click()
+    expect(page.locator("#journey-state")).to_have_text("Active")
+    page.goto(campaigns_url.replace("/campaigns/", "/channels/outbox/"))
+    expect(page.locator("details.msg")).to_have_count(40, timeout=90_000)
+    expect(page.locator(".outbox")).to_contain_text("Welcome, Grace")
+
     database = up.var_dir / "engage.sqlite3"
     assert database.exists(), "the embedded default keeps its SQLite database in ENGAGE_VAR_DIR"
     with sqlite3.connect(database) as connection:

@@ -9,6 +9,7 @@ from django.db import transaction
 from engage.accounts.models import User
 from engage.tenancy.models import Membership, Role, Tenant
 from engage.tenancy.services import tenant_create
+from segments.models import Segment
 
 DEMO_EMAIL = "demo@engage.local"
 DEMO_PASSWORD = "engage-demo"
@@ -41,7 +42,8 @@ def demo_seed() -> Demo:
         )
     tenant = tenant_create(name=DEMO_TENANT, timezone="UTC", by="demo seed")
     Membership.objects.create(tenant=tenant, user=user, role=Role.OWNER)
-    _demo_audience_and_campaign(tenant, user)
+    segment = _demo_audience_and_campaign(tenant, user)
+    _demo_journey(tenant, user, segment.public_id)
     return Demo(tenant=tenant, user=user, created=True)
 
 
@@ -69,7 +71,7 @@ DEMO_PEOPLE = [
 ]
 
 
-def _demo_audience_and_campaign(tenant: Tenant, user: User) -> None:
+def _demo_audience_and_campaign(tenant: Tenant, user: User) -> Segment:
     """Twenty email endpoints, a segment of them and a draft campaign ready to launch: the first campaign goes
     out (to the sandbox Outbox) a minute after cloning."""
     from campaigns.services import campaign_create
@@ -110,5 +112,42 @@ def _demo_audience_and_campaign(tenant: Tenant, user: User) -> None:
                 }
             },
             "Schedule": {"StartTime": "IMMEDIATE"},
+        },
+    )
+    return segment
+
+
+def _demo_journey(tenant: Tenant, user: User, segment_id: str) -> None:
+    """Two email templates and a draft journey using them: welcome → wait a day → opened? → no: a reminder."""
+    from campaigns.journeys.services.writes import journey_create
+    from templates.codec import template_request_parse
+    from templates.services.templates import template_create
+
+    for name, subject, body in (
+        ("demo-welcome", "Welcome, {{User.UserAttributes.FirstName}}", "<p>Glad you are here.</p>"),
+        ("demo-reminder", "Did you see this, {{User.UserAttributes.FirstName}}?", "<p>Three tips to start.</p>"),
+    ):
+        data = {"TemplateName": name, "TemplateType": "EMAIL", "Subject": subject, "HtmlPart": body}
+        template_create(tenant=tenant, data=template_request_parse(data), by="demo seed")
+    event_type = {"DimensionType": "INCLUSIVE", "Values": ["_email.open"]}
+    opened = {"EventCondition": {"MessageActivity": "welcome", "Dimensions": {"EventType": event_type}}}
+    journey_create(
+        tenant=tenant,
+        by=user,
+        body={
+            "Name": "Welcome series",
+            "StartCondition": {"SegmentStartCondition": {"SegmentId": segment_id}},
+            "StartActivity": "welcome",
+            "Activities": {
+                "welcome": {"EMAIL": {"TemplateName": "demo-welcome", "NextActivity": "wait"}},
+                "wait": {"Wait": {"WaitTime": {"WaitFor": "P1D"}, "NextActivity": "opened"}},
+                "opened": {
+                    "ConditionalSplit": {
+                        "Condition": {"Conditions": [opened], "Operator": "ALL"},
+                        "FalseActivity": "reminder",
+                    }
+                },
+                "reminder": {"EMAIL": {"TemplateName": "demo-reminder"}},
+            },
         },
     )
