@@ -28,6 +28,10 @@ def journey_setup(tenant: Any) -> Any:
     from templates.codec import template_request_parse
     from templates.services.templates import template_create
 
+    with connection.cursor() as cursor:
+        # The endpoints were just written and autovacuum is off on the bench host: without statistics the planner
+        # walks the whole tenant for each batch's endpoint lookup instead of probing the user_id index.
+        cursor.execute("ANALYZE segments_endpoint")
     dims = {"Location": {"Country": {"DimensionType": "INCLUSIVE", "Values": ["US"]}}}
     segment = segment_create(tenant=tenant, body={"Name": "Everyone", "Dimensions": dims}, by="bench")
     body = {"TemplateName": "bench-journey", "TemplateType": "EMAIL", "Subject": "Hi", "HtmlPart": "<p>Hello</p>"}

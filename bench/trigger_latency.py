@@ -79,11 +79,10 @@ def _campaign(tenant: Any) -> Any:
     return campaign_create(tenant=tenant, by="bench", body=body)
 
 
-def _settle(tenant: Any, campaign_id: int, n: int, timeout: float) -> None:
-    from channels.models import Delivery
+def _settle(rows: Any, n: int, timeout: float) -> None:
+    """Wait until `rows` (a Delivery queryset) holds n rows and none is pending."""
     from channels.models.ledger import PENDING_STATUSES
 
-    rows = Delivery.objects.filter(tenant=tenant, dispatch__campaign_id=str(campaign_id))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if rows.count() >= n and not rows.filter(status__in=PENDING_STATUSES).exists():
@@ -91,13 +90,12 @@ def _settle(tenant: Any, campaign_id: int, n: int, timeout: float) -> None:
         time.sleep(0.25)
 
 
-def _latencies(tenant: Any, campaign_id: int) -> tuple[list[float], dict[str, int]]:
-    """Seconds from each matching event's arrival to its message's sent_at; the ledger's statuses."""
-    from channels.models import Delivery
+def _latencies(tenant: Any, rows: Any) -> tuple[list[float], dict[str, int]]:
+    """Seconds from each matching event's arrival to its message's sent_at (`rows`: the Delivery queryset of the
+    triggered messages); the ledger's statuses."""
     from engage.events.models import Event
 
     arrival = dict(Event.objects.filter(tenant=tenant, event_type=EVENT_TYPE).values_list("endpoint_id", "arrival"))
-    rows = Delivery.objects.filter(tenant=tenant, dispatch__campaign_id=str(campaign_id))
     statuses: dict[str, int] = {}
     latencies = []
     for endpoint_id, status, sent_at in rows.values_list("endpoint_id", "status", "sent_at"):
@@ -139,13 +137,21 @@ def run(n: int) -> dict[str, Any]:
 
 def _measure(tenant: Any, n: int, endpoints: int) -> dict[str, Any]:
     from campaigns.services import campaign_launch
+    from channels.models import Delivery
+
+    _endpoints(tenant, endpoints)
+    campaign = _campaign(tenant)
+    campaign_launch(campaign=campaign, by="bench")
+    return drive(tenant, n, endpoints, Delivery.objects.filter(tenant=tenant, dispatch__campaign_id=str(campaign.pk)))
+
+
+def drive(tenant: Any, n: int, endpoints: int, rows: Any) -> dict[str, Any]:
+    """Serve PutEvents with gunicorn and 2 Celery workers (default + sends), put the background load and the n
+    paced matching events, wait for `rows` (the triggered messages' Delivery queryset) to settle; the figures."""
     from engage.tenancy.models import ApiKey
     from engage.tenancy.services import apikey_create
 
     port = _free_port()
-    _endpoints(tenant, endpoints)
-    campaign = _campaign(tenant)
-    campaign_launch(campaign=campaign, by="bench")
     key, secret = apikey_create(tenant=tenant, name="bench", role=ApiKey.Role.INGEST, by="bench")
     path, auth = f"/api/v1/tenants/{tenant.public_id}/events/", f"Bearer {key.key_id}:{secret}"
     server = _start_server(port)
@@ -162,7 +168,7 @@ def _measure(tenant: Any, n: int, endpoints: int) -> dict[str, Any]:
         time.sleep(3)  # the background load reaches its pace first
         failures, matching_seconds = _send_matching(port, path, auth, n)
         _log(f"{n} matching events sent in {matching_seconds:.1f} s")
-        _settle(tenant, campaign.pk, n, timeout=120)
+        _settle(rows, n, timeout=120)
         _log("ledger settled")
     finally:
         stop.set()
@@ -174,11 +180,12 @@ def _measure(tenant: Any, n: int, endpoints: int) -> dict[str, Any]:
             w.wait(timeout=60)
         server.terminate()
         server.wait(timeout=30)
-    latencies, statuses = _latencies(tenant, campaign.pk)
+    latencies, statuses = _latencies(tenant, rows)
     background = sum(s for s, _, _ in loads) / max((t for _, _, t in loads), default=1.0)
     return {
         "per_s": round(len(latencies) / matching_seconds, 1),
         "p50_s": round(percentile(latencies, 50), 3),
+        "p95_s": round(percentile(latencies, 95), 3),
         "p99_s": round(percentile(latencies, 99), 3),
         "max_s": round(max(latencies, default=0.0), 3),
         "sent": len(latencies),

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from campaigns.models import Campaign, Journey, JourneyVersion, Participant
+from campaigns.models import Campaign, EntryRefusal, Journey, JourneyVersion, Participant
 
 
 @admin.register(Campaign)
@@ -84,6 +84,29 @@ class ParticipantAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
         return [f.name for f in Participant._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(EntryRefusal)
+class EntryRefusalAdmin(admin.ModelAdmin):
+    """Refused entries are the engine's record: read only."""
+
+    list_display = ["key", "journey", "kind", "reason", "times", "first_at", "at"]
+    list_filter = ["reason", "kind"]
+    search_fields = ["key", "journey__name"]
+    list_select_related = ["journey"]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [f.name for f in EntryRefusal._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -3,6 +3,7 @@ API takes) and says which form field a request path's error belongs to."""
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
 from typing import Any, cast
 
 from django import forms
@@ -160,13 +161,21 @@ class TreatmentsForm(StepForm):
     )
     FIELDS = {"HoldoutPercent": "holdout_percent", "AdditionalTreatments": "__all__"}
 
-    def __init__(self, *args: Any, channel: str, templates: list[tuple[str, str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, channel: str, templates: list[tuple[str, str, str]], tz: tzinfo = UTC, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.channel = channel
+        self.channel, self.tz = channel, tz
         for i in range(1, TREATMENT_SLOTS + 1):
             p = f"t{i}_"
             self.fields[f"{p}name"] = forms.CharField(required=False, label="Name")
             self.fields[f"{p}size"] = forms.IntegerField(required=False, min_value=0, max_value=100, label="Share %")
+            self.fields[f"{p}start_at"] = forms.DateTimeField(
+                required=False,
+                label="Own start time",
+                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                help_text=f"Optional, {tz} time; empty: the campaign's schedule.",
+            )
             self.fields[f"{p}source"] = forms.ChoiceField(
                 required=False, label="Content", choices=[("inline", "Write it here"), ("template", "Template")]
             )
@@ -182,6 +191,7 @@ class TreatmentsForm(StepForm):
             {
                 "n": i,
                 "fields": [self[f"t{i}_{name}"] for name in ("name", "size", "source")],
+                "schedule": self[f"t{i}_start_at"],
                 "template": [self[f"t{i}_{name}"] for name in ("template", "template_version")],
                 "inline": [self[f"t{i}_{name}"] for name in inline],
             }
@@ -201,6 +211,8 @@ class TreatmentsForm(StepForm):
             item.update(
                 {k: v for k, v in content_body(d, self.channel, p, d.get(f"{p}source") or "inline").items() if v}
             )
+            if d.get(f"{p}start_at"):
+                item["Schedule"] = {"StartTime": d[f"{p}start_at"].replace(tzinfo=self.tz).isoformat()}
             items.append(item)
         return {"HoldoutPercent": d["holdout_percent"] or 0, "AdditionalTreatments": items}
 
@@ -213,6 +225,8 @@ class TreatmentsForm(StepForm):
                 slot = f"t{slots[index]}_"
                 if rest == "SizePercent":
                     return f"{slot}size"
+                if rest.startswith("Schedule"):
+                    return f"{slot}start_at"
                 for prefix, name in CONTENT_FIELDS.items():
                     if rest.startswith(f"{MC}.{prefix}"):
                         return f"{slot}{name}"

@@ -170,13 +170,33 @@ def _treatments(body: dict[str, Any], out: dict[str, Any]) -> None:
         size = _int(item, "SizePercent", f"{path}.", 0, 100)
         if size is None:
             raise Invalid("give the treatment's share of the segment", field=f"{path}.SizePercent")
-        kept = {k: item[k] for k in (MC, TC, "Schedule", "TreatmentName", "TreatmentDescription") if item.get(k)}
+        kept = {k: item[k] for k in (MC, TC, "TreatmentName", "TreatmentDescription") if item.get(k)}
+        if item.get("Schedule"):
+            kept["Schedule"] = _treatment_schedule(item["Schedule"], f"{path}.Schedule")
         if item.get("CustomDeliveryConfiguration"):
             kept["CustomDeliveryConfiguration"] = item["CustomDeliveryConfiguration"]
         treatments.append({"Id": str(index + 1), "SizePercent": size, **kept})
     if sum(t["SizePercent"] for t in treatments) > 100:
         raise Invalid("the treatments' SizePercent add up to more than 100", field="AdditionalTreatments")
     out["additional_treatments"] = treatments
+
+
+def _treatment_schedule(value: Any, path: str) -> dict[str, Any]:
+    """A treatment's own schedule: its times (checked against the campaign's schedule on save)."""
+    s = _obj(value, path)
+    start = s.get("StartTime")
+    if not start or start == "IMMEDIATE":
+        text = "give the treatment's own start as an ISO 8601 time (leave Schedule out to follow the campaign's)"
+        raise Invalid(text, field=f"{path}.StartTime")
+    out: dict[str, Any] = {k: s[k] for k in ("Frequency", "IsLocalTime", "Timezone") if k in s}
+    begins = _instant(start, f"{path}.StartTime")
+    out["StartTime"] = begins.isoformat()
+    if s.get("EndTime"):
+        ends = _instant(s["EndTime"], f"{path}.EndTime")
+        if ends <= begins:
+            raise Invalid("must be after the treatment's start time", field=f"{path}.EndTime")
+        out["EndTime"] = ends.isoformat()
+    return out
 
 
 def _plain(body: dict[str, Any], out: dict[str, Any]) -> None:

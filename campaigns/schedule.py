@@ -67,17 +67,20 @@ def occurrence(campaign: Campaign, wall: datetime) -> tuple[datetime, datetime]:
     return at, at
 
 
-def next_due(campaign: Campaign, *, after: datetime) -> datetime | None:
+def next_due(
+    campaign: Campaign, *, after: datetime, start: datetime | None = None, end: datetime | None = None
+) -> datetime | None:
     """When the first occurrence due later than `after` is due (None once the schedule is over). The scheduled
-    time of the run it starts is `scheduled_for(campaign, due)`."""
-    start = campaign_start_wall(campaign)
-    if start is None:
+    time of the run it starts is `scheduled_for(campaign, due)`. `start`/`end`: a treatment's own schedule (within
+    the campaign's frequency, zone and local-time rule) instead of the campaign's."""
+    first = start or campaign.start_time
+    end = end or campaign.end_time
+    if first is None or campaign.frequency not in RECURRING:
         return None
-    if campaign.frequency not in RECURRING:
-        return None
-    k = _first_index_after(campaign, start, after)
-    scheduled, due = occurrence(campaign, _wall(start, campaign.frequency, k))
-    if campaign.end_time is not None and _end_passed(campaign, scheduled):
+    wall = start_wall(campaign, first)
+    k = _first_index_after(campaign, wall, after)
+    scheduled, due = occurrence(campaign, _wall(wall, campaign.frequency, k))
+    if end is not None and _end_passed(campaign, scheduled, end):
         return None
     return due
 
@@ -90,19 +93,22 @@ def _first_index_after(campaign: Campaign, start: datetime, after: datetime) -> 
     return k
 
 
-def _end_passed(campaign: Campaign, scheduled: datetime) -> bool:
-    assert campaign.end_time is not None
+def _end_passed(campaign: Campaign, scheduled: datetime, end: datetime) -> bool:
     if campaign.is_local_time:
-        end_wall = campaign.end_time.astimezone(campaign_zone(campaign)).replace(tzinfo=UTC)
+        end_wall = end.astimezone(campaign_zone(campaign)).replace(tzinfo=UTC)
         return scheduled > end_wall
-    return scheduled > campaign.end_time
+    return scheduled > end
+
+
+def start_wall(campaign: Campaign, start: datetime) -> datetime:
+    return start.astimezone(campaign_zone(campaign)).replace(tzinfo=None)
 
 
 def campaign_start_wall(campaign: Campaign) -> datetime | None:
     """The first occurrence as a naive wall-clock time in the campaign's zone."""
     if campaign.start_time is None:
         return None
-    return campaign.start_time.astimezone(campaign_zone(campaign)).replace(tzinfo=None)
+    return start_wall(campaign, campaign.start_time)
 
 
 def scheduled_for(campaign: Campaign, due: datetime) -> datetime:

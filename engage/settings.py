@@ -195,6 +195,8 @@ CACHES = {
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or _broker_url(REDIS_URL)
+# kombu's Redis transport, made to survive a Redis restart (engage/broker.py); other URLs keep their own.
+CELERY_BROKER_TRANSPORT = "engage.broker:Transport" if CELERY_BROKER_URL.startswith("redis://") else None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -84,7 +84,18 @@ VIEW_MODELS: dict[str, str | tuple[str, str]] = {
     "journeys:participants": "campaigns.Journey",
     **{
         f"journeys:{name}": "campaigns.Journey"
-        for name in ("builder", "save", "review", "counts", "publish", "pause", "resume", "stop", "duplicate")
+        for name in (
+            "builder",
+            "save",
+            "review",
+            "reviewed",
+            "counts",
+            "publish",
+            "pause",
+            "resume",
+            "stop",
+            "duplicate",
+        )
     },
     "journeys:test": "campaigns.Journey",
     "journeys:delete": "campaigns.Journey",

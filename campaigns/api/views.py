@@ -1,8 +1,8 @@
-"""/api/v1/tenants/<id>/campaigns/: CRUD, lifecycle actions, runs and metrics."""
+"""/api/v1/tenants/<id>/campaigns/: CRUD, lifecycle actions, runs, metrics, KPIs and activities."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns.api.representation import campaign_json, run_json
+from campaigns.kpis import KPI_DEFAULT_DAYS, campaign_kpi, kpi_check, run_activities
 from campaigns.models import Campaign, CampaignRun
 from campaigns.selectors import campaign_metrics, campaign_runs, campaigns_list
 from campaigns.services import (
@@ -25,9 +26,11 @@ from campaigns.services import (
     campaign_update,
 )
 from campaigns.services.testsend import campaign_send_test
+from engage import clock
 from engage.api.base import TenantViewSet
 from engage.errors import Invalid
 from engage.tenancy.models import Capability
+from segments.segment_json import iso
 
 
 class CampaignSerializer(serializers.Serializer):
@@ -53,7 +56,12 @@ def _when(request: Request, name: str) -> datetime | None:
 class CampaignViewSet(TenantViewSet):
     queryset = Campaign.objects.select_related("tenant", "segment")
     serializer_class = CampaignSerializer
-    action_capabilities = {"runs": Capability.VIEW, "metrics": Capability.VIEW}
+    action_capabilities = {
+        "runs": Capability.VIEW,
+        "metrics": Capability.VIEW,
+        "kpis": Capability.VIEW,
+        "activities": Capability.VIEW,
+    }
 
     def handle_exception(self, exc: Exception) -> Response:
         # The request parser names the field apart from the text ("must be text" on `Limits.Daily`): the answer's
@@ -144,6 +152,36 @@ class CampaignViewSet(TenantViewSet):
             run = get_object_or_404(CampaignRun, pk=int(run_id), campaign=campaign)
         start, end = _when(request, "start"), _when(request, "end")
         return Response(campaign_metrics(campaign=campaign, run=run, start=start, end=end))
+
+    @action(detail=True, methods=["get"])
+    def kpis(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """GetCampaignDateRangeKpi's answer for `?kpi=` over messages queued in [start, end) (default: 7 days)."""
+        campaign = self.get_object()
+        name = request.query_params.get("kpi") or ""
+        kpi_check(name, field="kpi")
+        end = _when(request, "end") or clock.now()
+        start = _when(request, "start") or end - timedelta(days=KPI_DEFAULT_DAYS)
+        if start >= end:
+            raise Invalid("must be before end", field="start")
+        rows = campaign_kpi(campaign=campaign, name=name, start=start, end=end)
+        return Response(
+            {
+                "ApplicationId": self.tenant.public_id,
+                "CampaignId": str(campaign.pk),
+                "KpiName": name,
+                "StartTime": iso(start),
+                "EndTime": iso(end),
+                "KpiResult": {"Rows": rows},
+            }
+        )
+
+    @action(detail=True, methods=["get"])
+    def activities(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """GetCampaignActivities' items: one per run and treatment, latest run first (paged by runs)."""
+        campaign = self.get_object()
+        page = self.paginate_queryset(campaign_runs(campaign=campaign)) or []
+        items = [activity for run in page for activity in run_activities(campaign=campaign, run=run)]
+        return self.get_paginated_response(items)
 
 
 def _body(request: Request) -> dict[str, Any]:

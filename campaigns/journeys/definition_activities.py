@@ -1,6 +1,7 @@
 """The activities of a journey definition: one union member each (EMAIL, SMS, PUSH, CUSTOM, Wait, ConditionalSplit,
-MultiCondition, RandomSplit, Holdout, ContactCenter), checked member by member. Links to other activities are
-checked for shape here; whether they lead anywhere is the review's business (a draft may be half drawn)."""
+MultiCondition, RandomSplit, Holdout, ContactCenter, and Engage's INAPP extension), checked member by member.
+Links to other activities are checked for shape here; whether they lead anywhere is the review's business (a draft
+may be half drawn)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from campaigns.eventfilter import event_filter_check
 from campaigns.journeys.definition_conditions import (
     condition_check,
     description,
@@ -32,6 +34,7 @@ ENDPOINT_TYPES = (
 )  # fmt: skip
 MAX_CUSTOM_DATA = 5000
 MAX_PUSH_TTL = 2_419_200  # 28 days, the longest any push service keeps a message
+MAX_INAPP_CAP = 1_000_000  # as the in-app transport stores caps
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _SENDER_ID = re.compile(r"^[A-Za-z0-9 -]{1,11}$")
 MIN_WAIT = timedelta(hours=1)
@@ -117,6 +120,29 @@ def _push_config(data: dict[str, Any], path: str) -> dict[str, Any]:
     return {"TimeToLive": str(ttl)}
 
 
+def _inapp_config(data: dict[str, Any], path: str) -> dict[str, Any]:
+    """INAPP MessageConfig, named as Pinpoint's in-app campaigns: Priority 1 (highest) to 5, the display caps
+    SessionCap/DailyCap/TotalCap (0 = none; the app counts displays) and an EventFilter that shows the message
+    when the app records the event."""
+    out: dict[str, Any] = {}
+    if data.get("Priority") not in (None, ""):
+        out["Priority"] = integer(data["Priority"], f"{path}.Priority", 1, 5)
+    for key in ("SessionCap", "DailyCap", "TotalCap"):
+        if data.get(key) not in (None, ""):
+            out[key] = integer(data[key], f"{path}.{key}", 0, MAX_INAPP_CAP)
+    if data.get("EventFilter") not in (None, "", {}):
+        where = f"{path}.EventFilter"
+        given = {"FilterType": "SYSTEM", **obj(data["EventFilter"], where)}
+        try:
+            checked = event_filter_check(given)
+        except Invalid as exc:
+            field = (exc.field or "").replace("Schedule.EventFilter", where)
+            raise Invalid(f"{field or where}: {exc.message}", field=field or where) from None
+        if checked["Dimensions"]:  # a filter without dimensions says nothing: the app shows the message at once
+            out["EventFilter"] = checked
+    return out
+
+
 def _custom(data: dict[str, Any], path: str, out: dict[str, Any]) -> None:
     config = obj(data.get("MessageConfig"), f"{path}.MessageConfig")
     if config.get("Data") is not None:
@@ -141,7 +167,7 @@ def _send(tenant: Tenant, kind: str, data: dict[str, Any], path: str) -> dict[st
     if kind == "CUSTOM":
         _custom(data, path, out)
         return out
-    readers = {"EMAIL": _email_config, "SMS": _sms_config, "PUSH": _push_config}
+    readers = {"EMAIL": _email_config, "SMS": _sms_config, "PUSH": _push_config, "INAPP": _inapp_config}
     config = readers[kind](obj(data.get("MessageConfig"), f"{path}.MessageConfig"), f"{path}.MessageConfig")
     if config:
         out["MessageConfig"] = config

@@ -3,7 +3,9 @@ event of an earlier message activity), Condition (several, ALL or ANY) and WaitT
 
 ENGAGEMENT_EVENTS lists, per channel of the message activity, the event types a split may wait for: the names our
 send, feedback and tracking paths record (channels/services/events.py, channels/feedback, channels/tracking) and
-the spellings Pinpoint's journeys use for the same events. Matching ignores case."""
+the spellings Pinpoint's journeys use for the same events. Matching ignores case. An in-app activity (INAPP) has
+none: a split on it is refused, since the app's display and click events come whenever the app shows the message,
+not as the outcome of a send, and carry no delivery to tie them to one participant's step."""
 
 from __future__ import annotations
 
@@ -69,6 +71,13 @@ def _event_condition(value: Any, path: str, activities: dict[str, Any]) -> dict[
         where = f"{path}.MessageActivity"
         raise Invalid(f"{where}: name the earlier message activity whose events to check", field=where)
     kind = activity_kind(obj(activities.get(source), f"{path}.MessageActivity")) if source in activities else ""
+    if kind == "INAPP":
+        raise Invalid(
+            f"{path}.MessageActivity: {source!r} is an in-app activity; a split cannot wait for in-app engagement "
+            "(the app reports displays and clicks, which the journey's metrics count) — test an email, SMS, push or "
+            "custom activity instead",
+            field=f"{path}.MessageActivity",
+        )
     if kind not in SEND_KINDS:
         raise Invalid(
             f"{path}.MessageActivity: {source!r} is not a send activity (email, SMS, push or custom) of this journey",

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-# The union members of Pinpoint's Activity, in the order Pinpoint's console lists them.
-SEND_KINDS = ("EMAIL", "SMS", "PUSH", "CUSTOM")
+# The union members of Pinpoint's Activity, in the order Pinpoint's console lists them, plus Engage's INAPP
+# extension (an in-app message stored for the app; Pinpoint's journeys had no in-app activity).
+SEND_KINDS = ("EMAIL", "SMS", "PUSH", "CUSTOM", "INAPP")
 KINDS = (*SEND_KINDS, "Wait", "ConditionalSplit", "MultiCondition", "RandomSplit", "Holdout", "ContactCenter")
 
 _DURATION = re.compile(

@@ -21,6 +21,7 @@ REASON_LABELS = {
     "reentry_cap": "Max entries per endpoint reached",
     "max_entries": "Max entries per endpoint reached",
     "reentry_interval": "Re-entry interval not over",
+    "in_journey": "Already in the journey",
     "cap": "Max daily messages reached",
     "daily_cap": "Max daily messages reached",
     "total_cap": "Max messages from this journey reached",

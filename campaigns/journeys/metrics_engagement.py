@@ -1,6 +1,8 @@
 """Engagement per journey activity, from the ledger (Delivery rows whose dispatch names the journey and the
 activity) and the system events recorded for them: sent, delivered, failures by Pinpoint send status, opens and
-clicks (once per message per hour, as Pinpoint counted them), bounces, complaints, unsubscribes, SMS spend."""
+clicks (once per message per hour, as Pinpoint counted them), bounces, complaints, unsubscribes, SMS spend; and
+for in-app activities the displays, clicks and dismissals the app reported (`_inapp.message_*` events, counted on
+the stored InAppMessage of each ledger row by channels.services.inapp)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,12 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from django.db.models import CharField, Count, Sum, Value
+from django.db.models import CharField, Count, Q, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Concat, Trunc
 
 from campaigns.models import Journey
-from channels.models import Delivery
+from channels.models import Delivery, InAppMessage
 from channels.models.ledger import PENDING_STATUSES, Status
 from channels.services.events import send_status
 from engage.events.models import Event
@@ -43,6 +45,7 @@ CHANNEL_FIELDS: dict[str, tuple[str, ...]] = {
     "SMS": ("sent", "delivered", "failed", "parts", "spend_usd"),
     "PUSH": ("sent", "delivered", "push_opens", "failed"),
     "CUSTOM": ("sent", "failed"),
+    "INAPP": ("sent", "inapp_displayed", "inapp_displays", "inapp_clicks", "inapp_dismissals"),
 }  # fmt: skip
 FIELD_LABELS = {
     "sent": "Sent",
@@ -58,7 +61,12 @@ FIELD_LABELS = {
     "parts": "Message parts",
     "spend_usd": "Estimated spend (USD)",
     "push_opens": "Opened",
+    "inapp_displayed": "Messages displayed",
+    "inapp_displays": "Displays",
+    "inapp_clicks": "Clicks",
+    "inapp_dismissals": "Dismissals",
 }
+INAPP_FIELDS = ("inapp_displayed", "inapp_displays", "inapp_clicks", "inapp_dismissals")
 
 
 def _empty() -> dict[str, Any]:
@@ -112,12 +120,33 @@ def _events(journey: Journey, out: dict[str, dict[str, Any]]) -> None:
         a[name] = a.get(name, 0) + (g["hourly"] if name in HOURLY else g["messages"])
 
 
+def _inapp(journey: Journey, out: dict[str, dict[str, Any]]) -> None:
+    """In-app engagement: what the app reported on the messages this journey stored."""
+    grouped = (
+        InAppMessage.objects.filter(tenant_id=journey.tenant_id, journey_id=str(journey.pk))
+        .values("delivery__dispatch__activity_id")
+        .annotate(
+            displayed=Count("id", filter=Q(displayed_count__gt=0)),
+            displays=Sum("displayed_count"),
+            clicks=Sum("clicked_count"),
+            dismissals=Sum("dismissed_count"),
+        )
+        .order_by()
+    )
+    for g in grouped:
+        a = out[g["delivery__dispatch__activity_id"] or ""]
+        found = (g["displayed"], g["displays"], g["clicks"], g["dismissals"])
+        for name, n in zip(INAPP_FIELDS, found, strict=True):
+            a[name] = a.get(name, 0) + (n or 0)
+
+
 def activity_engagement(*, journey: Journey) -> dict[str, dict[str, Any]]:
     """Per activity id: ledger counts (queued, sent, delivered, pending, skipped, failed, failures by send status,
     SMS parts and estimated spend) and engagement event counts. Two grouped queries."""
     out: dict[str, dict[str, Any]] = defaultdict(_empty)
     _ledger(journey, out)
     _events(journey, out)
+    _inapp(journey, out)
     for a in out.values():
         a["delivered"] = max(a["delivered"], a.pop("delivered_events", 0))
         a["failed"] = max(a["failed"], a.get("sms_failed", 0))

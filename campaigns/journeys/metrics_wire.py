@@ -15,7 +15,7 @@ from channels.models import Delivery
 from engage import clock
 
 ACTIVITY_TYPES = {
-    "EMAIL": "MESSAGE", "SMS": "MESSAGE", "PUSH": "MESSAGE", "CUSTOM": "MESSAGE", "Wait": "WAIT",
+    "EMAIL": "MESSAGE", "SMS": "MESSAGE", "PUSH": "MESSAGE", "CUSTOM": "MESSAGE", "INAPP": "MESSAGE", "Wait": "WAIT",
     "ConditionalSplit": "CONDITIONAL_SPLIT", "MultiCondition": "MULTI_CONDITIONAL_SPLIT",
     "RandomSplit": "RANDOM_SPLIT", "Holdout": "HOLDOUT", "ContactCenter": "CONTACT_CENTER",
 }  # fmt: skip
@@ -75,7 +75,8 @@ def activity_metrics_wire(row: dict[str, Any]) -> dict[str, int | float]:
         for status, n in (engagement.get("failures") or {}).items():
             metrics[status] = metrics.get(status, 0) + n
         for name in ("delivered", "opens", "clicks", "soft_bounces", "hard_bounces", "complaints", "unsubscribes",
-                     "rejected", "push_opens", "parts", "spend_usd"):  # fmt: skip
+                     "rejected", "push_opens", "parts", "spend_usd", "inapp_displayed", "inapp_displays",
+                     "inapp_clicks", "inapp_dismissals"):  # fmt: skip
             if name in engagement:
                 metrics[name.upper()] = engagement[name]
     if row["kind"] == "Wait":
@@ -145,7 +146,8 @@ def participant_json(found: Found) -> dict[str, Any]:
 
 CSV_FIELDS = ("entered", "in_progress", "done", "sent", "waiting_done", "wait_date_passed", "held_out")
 CSV_ENGAGEMENT = ("delivered", "opens", "clicks", "soft_bounces", "hard_bounces", "unsubscribes", "complaints",
-                  "rejected", "failed", "push_opens", "parts", "spend_usd")  # fmt: skip
+                  "rejected", "failed", "push_opens", "parts", "spend_usd", "inapp_displayed", "inapp_displays",
+                  "inapp_clicks", "inapp_dismissals")  # fmt: skip
 
 
 class Writable(Protocol):

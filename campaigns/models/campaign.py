@@ -77,6 +77,9 @@ class Campaign(TenantScopedModel):
     is_paused = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     next_run_at = models.DateTimeField(null=True, blank=True)
+    # With per-treatment schedules: when each schedule group ("" the campaign's, else a treatment id) is due next;
+    # next_run_at is then the earliest of them. Empty without treatment schedules.
+    schedule_next = models.JSONField(default=dict, blank=True)
     launched_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

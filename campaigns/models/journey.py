@@ -55,6 +55,9 @@ class Journey(TenantScopedModel):
     entry_read_at = models.DateTimeField(null=True, blank=True, help_text="when the last segment entry pass ran")
     # The segment version read at the first pass: criteria stay frozen unless RefreshOnSegmentUpdate.
     segment_version = models.PositiveIntegerField(null=True, blank=True)
+    # Review recommendations marked as reviewed in the builder: {"keys": [...], "fingerprint": <definition hash>};
+    # the keys only hold while the definition keeps that fingerprint (campaigns.journeys.services.reviewed).
+    reviewed = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -148,3 +151,27 @@ class ActivityCount(TenantScopedModel):
 
     def __str__(self) -> str:
         return f"{self.journey_id}/{self.activity or '*'} {self.metric}={self.count}"
+
+
+class EntryRefusal(TenantScopedModel):
+    """Why a key (endpoint or user id) was refused entry to a journey: one row per (journey, key, reason) holding
+    the first and the latest refusal and how many there were, so a key's history stays small. Rows older than the
+    tenant's delivery retention period are pruned when the journey records refusals again."""
+
+    id = models.BigAutoField(primary_key=True)
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="refusals")
+    kind = models.CharField(max_length=8, choices=Participant.Kind.choices, default=Participant.Kind.ENDPOINT)
+    key = models.CharField(max_length=256, help_text="endpoint id, or user id for a user participant")
+    reason = models.CharField(max_length=32, help_text="reentry_cap, in_journey, reentry_interval...")
+    first_at = models.DateTimeField()
+    at = models.DateTimeField(help_text="the latest refusal")
+    times = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["journey", "key", "reason"], name="entryrefusal_unique"),
+        ]
+        indexes = [models.Index(fields=["journey", "at"], name="entryrefusal_at")]
+
+    def __str__(self) -> str:
+        return f"{self.key} refused from journey {self.journey_id}: {self.reason}"

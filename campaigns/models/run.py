@@ -22,6 +22,7 @@ class CampaignRun(TenantScopedModel):
     planned = models.PositiveIntegerField(default=0)
     held_out = models.PositiveIntegerField(default=0, help_text="segment members in the holdout group")
     dispatches = models.JSONField(default=dict, blank=True, help_text="treatment id → dispatch id")
+    treatments = models.JSONField(default=list, blank=True, help_text="the treatment ids it plans (empty: all)")
     # An event-triggered campaign's day (UTC): its dispatches are one per event batch and treatment, found by run_id.
     triggered = models.BooleanField(default=False)
     expires_at = models.DateTimeField(null=True, blank=True)

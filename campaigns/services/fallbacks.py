@@ -77,7 +77,7 @@ def users_without_primary_plan(*, campaign: Campaign, run: CampaignRun, dispatch
     by_treatment: dict[str, list[Hop]] = defaultdict(list)
     for user_id in users.iterator(chunk_size=CHUNK):
         treatment = treatment_for(campaign, f"user:{user_id}")
-        if treatment is not None:
+        if treatment is not None and treatment in dispatches:  # a run of one schedule group: its treatments only
             by_treatment[treatment].append(Hop(f"c{campaign.pk}:r{run.pk}:u:{user_id}", None, user_id))
     for treatment, hops in by_treatment.items():
         for start in range(0, len(hops), CHUNK):

@@ -1,7 +1,8 @@
-"""The campaign hook at planning time (Pinpoint's CampaignHook in FILTER mode, as a signed webhook): each chunk's
-sendable recipients are POSTed in batches of ≤ 50 endpoints; an endpoint missing from the answer is skipped
-(`hook_dropped`), returned `Attributes` become the recipient's substitutions and `TitleOverride`/`BodyOverride`
-(push and SMS) its overrides. A batch not answered after 3 attempts (15 s each) is skipped (`hook_failed`)."""
+"""The campaign hook at planning time (Pinpoint's CampaignHook in FILTER mode, as a signed webhook; the campaign's
+own, else the tenant's default): each chunk's sendable recipients are POSTed in batches of ≤ 50 endpoints; an endpoint
+missing from the answer is skipped (`hook_dropped`), returned `Attributes` become the recipient's substitutions and
+`TitleOverride`/`BodyOverride` (push and SMS) its overrides. A batch not answered after 3 attempts (15 s each) is
+skipped (`hook_failed`)."""
 
 from __future__ import annotations
 
@@ -48,11 +49,16 @@ def hook_signing_secret(*, tenant_id: int) -> str:
     return str(secrets.get("signing_secret", "")) if isinstance(secrets, dict) else ""
 
 
+def hook_url(campaign: Campaign) -> str:
+    """The campaign's own hook, else its tenant's default one ("" for none)."""
+    return str((campaign.hook or {}).get("WebUrl") or campaign.tenant.campaign_hook_url or "")
+
+
 def hook_filter(
     *, campaign: Campaign, run: CampaignRun, treatment_id: str, recipients: list[Recipient]
 ) -> list[Recipient]:
     """A chunk's recipients of one treatment after the campaign's FILTER hook (as they are without a hook)."""
-    url = (campaign.hook or {}).get("WebUrl")
+    url = hook_url(campaign)
     sendable = [r for r in recipients if r.status != Status.SKIPPED and r.endpoint_id]
     if not url or not sendable:
         return recipients

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 
 from campaigns.models import Campaign, CampaignRun
 from campaigns.request import event_check
 from campaigns.schedule import campaign_start_wall, occurrence
+from campaigns.schedule_groups import groups_first_due
 from campaigns.services.runs import OPEN, run_start, runs_hold, runs_stop
 from campaigns.services.triggers import event_campaigns_check, triggers_bump
 from engage import clock
@@ -57,8 +60,12 @@ def campaign_launch(*, campaign: Campaign, by: Actor, ip: str | None = None) -> 
         wall = campaign_start_wall(campaign)
         assert wall is not None  # _launchable checked the start time
         campaign.next_run_at = occurrence(campaign, wall)[1]
+    campaign.schedule_next = {} if campaign.next_run_at is None else groups_first_due(campaign, now=now)
+    if campaign.schedule_next:  # treatments with schedules of their own: the earliest group is due first
+        campaign.next_run_at = min(datetime.fromisoformat(v) for v in campaign.schedule_next.values() if v)
     campaign.status, campaign.launched_at, campaign.is_paused = Campaign.Status.SCHEDULED, now, False
-    campaign.save(update_fields=["next_run_at", "status", "launched_at", "is_paused", "updated_at"])
+    fields = ["next_run_at", "schedule_next", "status", "launched_at", "is_paused", "updated_at"]
+    campaign.save(update_fields=fields)
     audit(tenant=campaign.tenant, actor=by, action="campaign.launch", target=campaign, ip=ip)
     if campaign.frequency != Campaign.Frequency.EVENT:
         run_start(campaign=campaign, now=now)
@@ -114,8 +121,8 @@ def campaign_stop(*, campaign: Campaign, by: Actor, ip: str | None = None) -> Ca
     if campaign.status not in (*Campaign.ACTIVE, Campaign.Status.PAUSED):
         raise Conflict(f"campaign {campaign.pk} is {campaign.status}; there is nothing to stop")
     expired = runs_stop(campaign=campaign, now=clock.now())
-    campaign.status, campaign.next_run_at = Campaign.Status.COMPLETED, None
-    campaign.save(update_fields=["status", "next_run_at", "updated_at"])
+    campaign.status, campaign.next_run_at, campaign.schedule_next = Campaign.Status.COMPLETED, None, {}
+    campaign.save(update_fields=["status", "next_run_at", "schedule_next", "updated_at"])
     triggers_bump(tenant_id=campaign.tenant_id)
     audit(tenant=campaign.tenant, actor=by, action="campaign.stop", target=campaign, data={"expired": expired}, ip=ip)
     return campaign

@@ -23,7 +23,7 @@ from campaigns.services.fallbacks import treatment_hops, users_without_primary_p
 from campaigns.services.hook import hook_filter
 from campaigns.services.plan_lease import plan_mark
 from channels.models import Delivery, Dispatch, Reason, Source, Status
-from channels.services.caps import Cap, CapRequest, caps_reserve
+from channels.services.caps import Cap, CapRequest, caps_dump, caps_reserve
 from channels.services.dispatch import Recipient, deliveries_enqueue, dispatch_create
 from channels.services.fallback import ENDPOINT_TYPES
 from engage import clock
@@ -156,6 +156,9 @@ def treatment_dispatch(
     channel = channel or campaign.channel
     message = campaign_message(tenant=tenant, channel=channel, message_configuration=mc, template_configuration=tc)
     message["messages_per_second"] = campaign.messages_per_second or tenant.messages_per_second
+    if channel != campaign.channel:
+        # A fallback hop reserves the campaign's caps for the endpoint it picks (channels.services.fallback).
+        message["caps"] = caps_dump(campaign_caps(campaign))
     if channel == Channel.INAPP:
         message["options"] = {**message.get("options", {}), **inapp_options(campaign)}
         expires_at = campaign.end_time or expires_at
@@ -216,6 +219,8 @@ class Planner:
         self.run = run
         self.campaign = campaign = run.campaign
         self.tenant = campaign.tenant
+        # A run of one schedule group plans only its treatments' shares (None: every treatment).
+        self.treatments = set(run.treatments) if run.treatments else None
         self.dispatches = {k: Dispatch.objects.get(pk=pk) for k, pk in self._dispatches().items()}
         self.members = campaign_members(campaign)
         self.caps = campaign_caps(self.campaign)
@@ -231,6 +236,8 @@ class Planner:
                 return {k: int(v) for k, v in run.dispatches.items()}
             made: dict[str, int] = {}
             for treatment_id, mc, tc in campaign_treatments(self.campaign):
+                if self.treatments is not None and treatment_id not in self.treatments:
+                    continue
                 hops = treatment_hops(
                     campaign=self.campaign, run=run, treatment_id=treatment_id, mc=mc, tc=tc, expires_at=run.expires_at
                 )
@@ -274,8 +281,10 @@ class Planner:
         for m in members:
             treatment = treatment_for(self.campaign, m.endpoint_id)
             if treatment is None:
-                out.held_out += 1
+                out.held_out += "0" in (self.treatments or {"0"})  # counted once, by the campaign's own run
                 continue
+            if self.treatments is not None and treatment not in self.treatments:
+                continue  # another group's run sends to this endpoint, at its own time
             key = f"c{self.campaign.pk}:r{self.run.pk}:{m.endpoint_id}"
             wanted.append(Want(m, treatment, key, *self._timing(m, now)))
         campaign_id = str(self.campaign.pk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.db.models import Count, Q
 
 from campaigns.models import Campaign, CampaignRun
 from campaigns.schedule import next_due, scheduled_for
+from campaigns.schedule_groups import DEFAULT, group_next_due, group_treatments
 from channels.models import Delivery, Dispatch, Reason, Source, Status
 from channels.models.ledger import PENDING_STATUSES
 
@@ -24,6 +26,8 @@ def run_start(*, campaign: Campaign, now: datetime) -> CampaignRun | None:
     so a repeated or late tick starts nothing twice; a tick that missed several occurrences starts one."""
     if campaign.next_run_at is None or campaign.next_run_at > now:
         return None
+    if campaign.schedule_next:
+        return _groups_start(campaign, now)
     at = campaign.next_run_at if campaign.start_immediate else scheduled_for(campaign, campaign.next_run_at)
     run, created = CampaignRun.objects.get_or_create(
         campaign=campaign,
@@ -38,6 +42,42 @@ def run_start(*, campaign: Campaign, now: datetime) -> CampaignRun | None:
 
         transaction.on_commit(lambda: plan_enqueue(campaign.tenant_id, run.pk))
     return run if created else None
+
+
+def _groups_start(campaign: Campaign, now: datetime) -> CampaignRun | None:
+    """With per-treatment schedules: start each due group's occurrence (groups due at the same scheduled time share
+    one run), each group then waiting for its own next occurrence; the campaign's next_run_at is the earliest."""
+    due: dict[datetime, list[str]] = defaultdict(list)
+    for group, value in sorted(campaign.schedule_next.items()):
+        if value is None or datetime.fromisoformat(value) > now:
+            continue
+        at = datetime.fromisoformat(value)
+        due[at if group == DEFAULT and campaign.start_immediate else scheduled_for(campaign, at)].append(group)
+        campaign.schedule_next[group] = group_next_due(campaign, group, after=now)
+    started = None
+    for at, groups in sorted(due.items()):
+        if not group_treatments(campaign, groups):
+            continue  # a group whose treatment was edited away
+        run, created = CampaignRun.objects.get_or_create(
+            campaign=campaign,
+            scheduled_for=at,
+            defaults={
+                "tenant_id": campaign.tenant_id,
+                "created_at": now,
+                "expires_at": _expiry(campaign, at),
+                "treatments": group_treatments(campaign, groups),
+            },
+        )
+        if created:
+            from campaigns.tasks import plan_enqueue
+
+            transaction.on_commit(lambda r=run: plan_enqueue(campaign.tenant_id, r.pk))  # type: ignore[misc]
+            started = started or run
+    upcoming = [datetime.fromisoformat(v) for v in campaign.schedule_next.values() if v]
+    campaign.next_run_at = min(upcoming) if upcoming else None
+    campaign.status = Campaign.Status.EXECUTING
+    campaign.save(update_fields=["next_run_at", "schedule_next", "status", "updated_at"])
+    return started
 
 
 def _expiry(campaign: Campaign, at: datetime) -> datetime | None:

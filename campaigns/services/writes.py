@@ -9,7 +9,9 @@ from django.db import transaction
 from campaigns.message import MC, message_channel
 from campaigns.models import Campaign
 from campaigns.request import campaign_fields, event_check, messages_check
+from campaigns.schedule_groups import groups_after_edit, treatment_schedules_check
 from campaigns.services.triggers import triggers_bump
+from engage import clock
 from engage.errors import Conflict, Invalid
 from engage.tenancy.audit import Actor, audit
 from engage.tenancy.models import Tenant
@@ -46,6 +48,7 @@ def _apply(campaign: Campaign, fields: dict[str, Any]) -> None:
     campaign.channel = channel
     messages_check(campaign=campaign)
     event_check(campaign=campaign)
+    treatment_schedules_check(campaign=campaign)
 
 
 @transaction.atomic
@@ -85,6 +88,7 @@ def campaign_update(
     fields = campaign_fields(tenant=campaign.tenant, body=_body(body, name, description))
     fields.pop("is_paused", None)
     _apply(campaign, fields)
+    groups_after_edit(campaign, now=clock.now())
     campaign.version += 1
     campaign.save()
     triggers_bump(tenant_id=campaign.tenant_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from campaigns.forms import TEMPLATE_KEY, TREATMENT_SLOTS
@@ -74,8 +75,12 @@ def _schedule(c: Campaign) -> dict[str, Any]:
 
 def _treatments(c: Campaign) -> dict[str, Any]:
     found: dict[str, Any] = {"holdout_percent": c.holdout_percent}
+    tz = campaign_zone(c)
     for i, t in enumerate(c.additional_treatments[:TREATMENT_SLOTS], start=1):
         found.update({f"t{i}_name": t.get("TreatmentName", ""), f"t{i}_size": t.get("SizePercent")})
+        start = (t.get("Schedule") or {}).get("StartTime")
+        if start:
+            found[f"t{i}_start_at"] = datetime.fromisoformat(start).astimezone(tz).replace(tzinfo=None)
         found.update(content_initial(t.get(MC) or {}, t.get(TC) or {}, f"t{i}_"))
     return found
 

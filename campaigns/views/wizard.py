@@ -13,6 +13,7 @@ from campaigns import forms as f
 from campaigns.forms_schedule import ScheduleForm
 from campaigns.metrics_selectors import campaign_eligible
 from campaigns.models import Campaign
+from campaigns.schedule import campaign_zone
 from campaigns.services import campaign_create, campaign_update
 from campaigns.views.common import (
     CHANNEL_LABELS,
@@ -41,7 +42,13 @@ class WizardMixin(CampaignMixin):
             return f.MessageForm(data, initial=initial, templates=templates)
         if step == "treatments":
             assert campaign is not None
-            return f.TreatmentsForm(data, initial=initial, channel=campaign.channel or "EMAIL", templates=templates)
+            return f.TreatmentsForm(
+                data,
+                initial=initial,
+                channel=campaign.channel or "EMAIL",
+                templates=templates,
+                tz=campaign_zone(campaign),
+            )
         return ScheduleForm(data, initial=initial)
 
     def show(self, step: str, campaign: Campaign | None, form: f.StepForm | None, status: int = 200) -> HttpResponse:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -41,6 +42,37 @@ class Cap:
         if self.scope == "journeys":
             return bool(journey_id)
         return True
+
+
+def caps_dump(caps: Sequence[Cap]) -> list[dict[str, Any]]:
+    """Caps as JSON, for a dispatch whose later messages (fallback hops) reserve against them."""
+    return [
+        {
+            "limit": c.limit,
+            "window": c.window.total_seconds() if c.window is not None else None,
+            "campaign_id": c.campaign_id,
+            "journey_id": c.journey_id,
+            "scope": c.scope,
+        }
+        for c in caps
+    ]
+
+
+def caps_load(data: Any) -> list[Cap]:
+    """The caps `caps_dump` wrote (an empty list for anything else)."""
+    if not isinstance(data, list):
+        return []
+    return [
+        Cap(
+            limit=int(c["limit"]),
+            window=timedelta(seconds=c["window"]) if c.get("window") is not None else None,
+            campaign_id=str(c.get("campaign_id") or ""),
+            journey_id=str(c.get("journey_id") or ""),
+            scope=str(c.get("scope") or "all"),
+        )
+        for c in data
+        if isinstance(c, dict) and isinstance(c.get("limit"), int)
+    ]
 
 
 @dataclass(frozen=True)

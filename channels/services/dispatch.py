@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from channels.models import ChannelConfig, Delivery, Dispatch, Provider, Status
 from channels.selectors import config_for_channel
@@ -96,8 +97,10 @@ def deliveries_enqueue(
         locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
         next_chunk = locked.chunks
         for batch in _batches(recipients, chunk_size):
-            rows = [_row(dispatch, next_chunk, r, now) for r in batch]
-            Delivery.objects.bulk_create(rows, batch_size=chunk_size, ignore_conflicts=True)
+            if connection.vendor == "postgresql":
+                _insert(dispatch, next_chunk, batch, now)
+            else:
+                _insert_orm(dispatch, next_chunk, batch, now)
             if any(r.status == Status.QUEUED for r in batch):
                 chunks.append(next_chunk)
             next_chunk += 1
@@ -107,6 +110,73 @@ def deliveries_enqueue(
             for chunk in chunks:
                 transaction.on_commit(lambda c=chunk: chunk_enqueue(dispatch.tenant_id, dispatch.pk, c))  # type: ignore[misc]
     return chunks
+
+
+def deliveries_enqueue_bulk(*, dispatch: Dispatch, recipients: Sequence[Recipient], send: bool = True) -> set[str]:
+    """Insert the recipients' Delivery rows as one new chunk and (after commit) enqueue its send task when a new
+    row is queued. Keys already in the ledger are left alone. Returns the keys inserted (a replay: none)."""
+    from channels.tasks import chunk_enqueue
+
+    if not recipients:
+        return set()
+    now = clock.now()
+    with transaction.atomic():
+        chunk = Dispatch.objects.select_for_update().values_list("chunks", flat=True).get(pk=dispatch.pk)
+        if connection.vendor == "postgresql":
+            inserted = _insert(dispatch, chunk, list(recipients), now, returning=True)
+        else:
+            known = set(
+                Delivery.objects.filter(tenant_id=dispatch.tenant_id, key__in=[r.key for r in recipients]).values_list(
+                    "key", flat=True
+                )
+            )
+            fresh = [r for r in recipients if r.key not in known]
+            _insert_orm(dispatch, chunk, fresh, now)
+            inserted = {r.key for r in fresh}
+        Dispatch.objects.filter(pk=dispatch.pk).update(chunks=chunk + 1)
+        dispatch.chunks = chunk + 1
+        if send and any(r.status == Status.QUEUED and r.key in inserted for r in recipients):
+            transaction.on_commit(lambda: chunk_enqueue(dispatch.tenant_id, dispatch.pk, chunk))
+    return inserted
+
+
+# One statement per chunk with the rows as one JSON document: no model instances, no per-field preparation
+# (the ORM's bulk_create spent ~3 s per 10,000 rows there). ON CONFLICT keeps a re-planned key as it is.
+_INSERT = """INSERT INTO channels_delivery (tenant_id, dispatch_id, chunk, key, channel, endpoint_id, user_id, address,
+    context, status, reason, status_message, provider_message_id, attempts, queued_at, updated_at, parts,
+    price_millicents)
+SELECT %s, %s, %s, r.key, %s, r.endpoint_id, r.user_id, r.address, r.context, r.status, r.reason, '', '', 0, %s, %s,
+    0, 0
+FROM jsonb_to_recordset(%s::jsonb) AS r(key text, endpoint_id text, user_id text, address text, context jsonb,
+    status text, reason text)
+ON CONFLICT (tenant_id, key) DO NOTHING"""
+
+
+def _insert(dispatch: Dispatch, chunk: int, batch: list[Recipient], now: datetime, returning: bool = False) -> set[str]:
+    """PostgreSQL: the chunk's rows in one INSERT ... SELECT; with `returning`, the keys it inserted."""
+    rows = [
+        {
+            "key": r.key,
+            "endpoint_id": r.endpoint_id,
+            "user_id": r.user_id,
+            "address": r.address,
+            "context": r.context,
+            "status": r.status,
+            "reason": r.reason,
+        }
+        for r in batch
+    ]
+    params: list[Any] = [dispatch.tenant_id, dispatch.pk, chunk, dispatch.channel, now, now, json.dumps(rows)]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT + (" RETURNING key" if returning else ""), params)
+        return {row[0] for row in cursor.fetchall()} if returning else set()
+
+
+def _insert_orm(dispatch: Dispatch, chunk: int, batch: list[Recipient], now: datetime) -> None:
+    """Other databases (the embedded SQLite default): the ORM's bulk insert."""
+    rows = [_row(dispatch, chunk, r, now) for r in batch]
+    if rows:
+        Delivery.objects.bulk_create(rows, batch_size=len(rows), ignore_conflicts=True)
 
 
 def _row(dispatch: Dispatch, chunk: int, r: Recipient, now: datetime) -> Delivery:

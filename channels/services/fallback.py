@@ -10,11 +10,15 @@ the same row plans nothing new.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from django.db import transaction
+
 from channels.models import Delivery, Dispatch, Reason, Status
+from channels.services.caps import CapRequest, caps_load, caps_reserve
 from channels.services.dispatch import Recipient, deliveries_enqueue
+from engage import clock
 from segments.models.endpoint import PUSH_CHANNELS
 from segments.selectors import endpoint_rows_by_ids, usable_endpoints_of_users
 from templates.models import Channel
@@ -101,10 +105,24 @@ def deliveries_fall_back(*, dispatch: Dispatch, hops: Sequence[Hop]) -> int:
                 )
             )
         if recipients:
-            deliveries_enqueue(dispatch=hop, recipients=recipients)
+            with transaction.atomic():  # the reservations stand or fall with the rows
+                recipients = _capped(hop, recipients)
+                deliveries_enqueue(dispatch=hop, recipients=recipients)
             planned += len(recipients)
         pending, hop = still, hop.fallback
     return planned
+
+
+def _capped(hop: Dispatch, recipients: list[Recipient]) -> list[Recipient]:
+    """Reserve the hop's frequency caps for the endpoints it sends to; refused ones become `cap` skips."""
+    caps = caps_load((hop.message or {}).get("caps"))
+    if not caps:
+        return recipients
+    requests = [
+        CapRequest(r.key, r.endpoint_id, campaign_id=hop.campaign_id, journey_id=hop.journey_id) for r in recipients
+    ]
+    granted = caps_reserve(tenant=hop.tenant, requests=requests, caps=caps, now=clock.now())
+    return [r if r.key in granted else replace(r, status=Status.SKIPPED, reason=Reason.CAP) for r in recipients]
 
 
 def delivery_fall_back(*, delivery: Delivery, now: datetime) -> int:

@@ -203,9 +203,9 @@ def events_prune(*, tenant_id: int, before: datetime, batch_size: int = 5000) ->
     """Delete one batch of a tenant's events that arrived before `before`; returns how many (0 = done).
     Small batches keep each transaction short: no long locks on a table that ingestion writes to."""
     ids = list(
-        Event.objects.filter(tenant_id=tenant_id, arrival__lt=before).order_by().values_list("id", flat=True)[
-            :batch_size
-        ]
+        Event.objects.filter(tenant_id=tenant_id, arrival__lt=before)
+        .order_by()
+        .values_list("id", flat=True)[:batch_size]
     )
     if not ids:
         return 0

@@ -21,12 +21,14 @@ class TenantSettingsForm(forms.ModelForm):
         widgets = {
             "quiet_time_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "quiet_time_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "campaign_hook_url": forms.URLInput(attrs={"placeholder": "https://hooks.example.com/engage"}),
         }
         labels = {
             "campaign_daily_cap": "Daily messages per endpoint (campaigns)",
             "campaign_total_cap": "Messages per endpoint per campaign",
             "messages_per_second": "Messages per second",
             "campaign_max_duration": "Maximum run time (seconds)",
+            "campaign_hook_url": "Default campaign hook URL",
             "journey_daily_cap": "Daily messages per endpoint (journeys)",
             "journey_timeframe_cap": "Journey messages per time frame",
             "journey_timeframe_days": "Time frame (days)",

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 
 from engage.crypto import EncryptedTextField
+from engage.errors import Invalid
 
 M = TypeVar("M", bound=models.Model)
 
@@ -56,6 +57,18 @@ tenant_name_validator = RegexValidator(
 )
 
 
+def validate_hook_url(value: str) -> None:
+    """The default campaign hook follows the webhook URL rules (https, no credentials, no private addresses)."""
+    from channels.transports.httpclient import Unresolvable, webhook_url_check  # channels builds on tenancy
+
+    try:
+        webhook_url_check(value)
+    except Unresolvable:
+        pass  # a name that does not resolve now may later: the planner retries, then skips with a reason
+    except Invalid as exc:
+        raise ValidationError(exc.message) from None
+
+
 class Tenant(models.Model):
     """The unit of isolation; equals a Pinpoint project (its public id is the ApplicationId)."""
 
@@ -88,6 +101,12 @@ class Tenant(models.Model):
         blank=True,
         validators=[MinValueValidator(60)],
         help_text="Seconds after a run's scheduled start that sending may continue (at least 60).",
+    )
+    campaign_hook_url = models.CharField(
+        max_length=2048,
+        blank=True,
+        validators=[validate_hook_url],
+        help_text="https:// only. Empty: no default hook.",
     )
     journey_daily_cap = models.PositiveSmallIntegerField(
         null=True,

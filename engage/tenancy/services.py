@@ -24,6 +24,7 @@ TENANT_SETTINGS_FIELDS = (
     "campaign_total_cap",
     "messages_per_second",
     "campaign_max_duration",
+    "campaign_hook_url",
     "journey_daily_cap",
     "journey_timeframe_cap",
     "journey_timeframe_days",

@@ -156,8 +156,10 @@ def test_it_builds_a_six_activity_journey_by_clicking_and_publishes_it(
     expect(node(page, "email1").locator("[data-badge]")).to_have_count(0)
     page.get_by_role("toolbar").get_by_role("button", name="Review").click()
     expect(panel.locator("[data-errors]")).to_have_text("No errors: the journey can run.")
-    for _ in range(panel.get_by_role("button", name="Mark as reviewed").count()):
-        panel.get_by_role("button", name="Mark as reviewed").first.click()
+    marks = panel.get_by_role("button", name="Mark as reviewed")
+    for left in range(marks.count(), 0, -1):
+        marks.first.click()
+        expect(marks).to_have_count(left - 1)  # each mark is kept by the server before the pane redraws
     snap("builder-review-clean")
     with page.expect_navigation():
         panel.get_by_role("button", name="Publish").click()

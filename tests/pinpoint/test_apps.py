@@ -50,6 +50,25 @@ def test_it_reads_and_writes_the_project_defaults(client_for: ClientMaker, make_
     assert settings["QuietTime"] == {"Start": "22:00", "End": "07:30"}
 
 
+def test_the_campaign_hook_is_a_project_default(client_for: ClientMaker, make_key: KeyMaker, acme: Tenant) -> None:
+    admin = client_for(make_key(acme, ApiKey.Role.ADMIN))
+    hook = {"WebUrl": "https://hooks.example.com/filter", "Mode": "FILTER"}
+    answer = admin.update_application_settings(
+        ApplicationId=acme.public_id, WriteApplicationSettingsRequest={"CampaignHook": hook}
+    )["ApplicationSettingsResource"]
+    assert answer["CampaignHook"] == hook
+    acme.refresh_from_db()
+    assert acme.campaign_hook_url == "https://hooks.example.com/filter"
+    admin.update_application_settings(ApplicationId=acme.public_id, WriteApplicationSettingsRequest={"Limits": {}})
+    got = admin.get_application_settings(ApplicationId=acme.public_id)["ApplicationSettingsResource"]
+    assert got["CampaignHook"] == hook  # left out: kept
+    admin.update_application_settings(
+        ApplicationId=acme.public_id, WriteApplicationSettingsRequest={"CampaignHook": {"WebUrl": ""}}
+    )
+    got = admin.get_application_settings(ApplicationId=acme.public_id)["ApplicationSettingsResource"]
+    assert "CampaignHook" not in got
+
+
 def test_it_refuses_settings_it_cannot_hold(client_for: ClientMaker, make_key: KeyMaker, acme: Tenant) -> None:
     admin = client_for(make_key(acme, ApiKey.Role.ADMIN))
 
@@ -63,7 +82,12 @@ def test_it_refuses_settings_it_cannot_hold(client_for: ClientMaker, make_key: K
     assert update({"Limits": {"MessagesPerSecond": 10}})[1].startswith("Limits.MessagesPerSecond: ")
     assert update({"QuietTime": {"Start": "25:00", "End": "07:00"}})[1].startswith("QuietTime.Start must be")
     assert update({"QuietTime": {"Start": "22:00"}})[1].startswith("QuietTime.End: ")
-    assert update({"CampaignHook": {"LambdaFunctionName": "filter"}})[1].startswith("CampaignHook: ")
+    lambda_hook = update({"CampaignHook": {"LambdaFunctionName": "filter"}})[1]
+    assert lambda_hook.startswith("CampaignHook.LambdaFunctionName: ")
+    assert update({"CampaignHook": {"WebUrl": "https://example.com/h", "Mode": "DELIVERY"}})[1].startswith(
+        "CampaignHook.Mode: "
+    )
+    assert update({"CampaignHook": {"WebUrl": "ftp://example.com/h"}})[1].startswith("CampaignHook.WebUrl: ")
     assert update({"Limits": {"Session": 2}})[1].startswith("Limits.Session: ")
     marketer = client_for(make_key(acme))
     denied = error_of(

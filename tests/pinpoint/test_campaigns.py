@@ -115,7 +115,7 @@ def test_it_refuses_what_it_cannot_do_naming_the_member(pinpoint: Client, acme: 
     assert not Campaign.objects.filter(tenant=acme).exists()  # the refused launch left no draft behind
     made = create(pinpoint, acme, push_request(blue_segment_id(pinpoint, acme), IsPaused=True))
     kpi = {"ApplicationId": acme.public_id, "CampaignId": made["Id"]}
-    code, message, status = error_of(lambda: pinpoint.get_campaign_date_range_kpi(**kpi, KpiName="unique-deliveries"))
+    code, message, status = error_of(lambda: pinpoint.get_campaign_date_range_kpi(**kpi, KpiName="direct-sessions"))
     assert (code, status) == ("BadRequestException", 400) and "KpiName" in message
 
 

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns.journeys.metrics import activity_metrics
-from campaigns.journeys.metrics_participants import participants_lookup
+from campaigns.journeys.metrics_participants import participants_lookup, refusal_json, refusals_lookup
 from campaigns.journeys.metrics_wire import (
     activities_csv_write,
     activity_metrics_json,
@@ -72,12 +72,13 @@ class JourneyMetricsViewSet(TenantViewSet):
 
     @extend_schema(parameters=LOOKUP, responses=OpenApiTypes.OBJECT)
     def participants(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Where an endpoint, a user or an address is in the journey and why: its entries, newest first."""
+        """Where an endpoint, a user or an address is in the journey and why: its entries, newest first, and its
+        refused entries (RefusedEntries: reason, first and latest time, how many times)."""
         params = request.query_params
-        found = participants_lookup(
-            journey=self.get_object(),
-            endpoint_id=params.get("endpoint_id", ""),
-            user_id=params.get("user_id", ""),
-            address=params.get("address", ""),
+        query = {k: params.get(k, "") for k in ("endpoint_id", "user_id", "address")}
+        journey = self.get_object()
+        found = participants_lookup(journey=journey, **query)
+        refused = refusals_lookup(journey=journey, **query)
+        return Response(
+            {"Item": [participant_json(f) for f in found], "RefusedEntries": [refusal_json(r) for r in refused]}
         )
-        return Response({"Item": [participant_json(f) for f in found]})

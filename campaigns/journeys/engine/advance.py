@@ -79,22 +79,23 @@ def _claim_journey(journey_id: int, now: datetime, limit: int, ids: Sequence[int
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     claimed = []
+    alias = connection.alias  # read once: each read goes through the connection proxy's thread-local lookup
     for row in rows:
         values = list(row)
         for i in _JSON:
             if isinstance(values[i], str):
                 values[i] = json.loads(values[i])
-        claimed.append(_participant(values))
+        claimed.append(_participant(values, alias))
     return claimed
 
 
-def _participant(values: list[Any]) -> Participant:
+def _participant(values: list[Any], alias: str) -> Participant:
     """A model instance from a claimed row without Model.__init__ (a fifth of a chunk's time at 2,000 rows)."""
     participant = Participant.__new__(Participant)
     participant.__dict__.update(zip(_FIELDS, values, strict=True))
     participant._state = ModelState()
     participant._state.adding = False
-    participant._state.db = connection.alias
+    participant._state.db = alias
     return participant
 
 

@@ -1,7 +1,9 @@
 """Entering participants into a journey: the re-entry rules (EndpointReentryCap, default 1, 0 = unlimited;
 EndpointReentryInterval between two entries of the same key; never twice at the same time) and the insert of the
-accepted ones at the start activity, due at once. Used for event entries and wherever members come as a list;
-the segment pass on PostgreSQL applies the same rules in SQL (entry.py)."""
+accepted ones at the start activity, due at once; each refusal is kept per key (engine/refusals.py) for the
+participants lookup. Used for event entries and wherever members come as a list; the segment pass on PostgreSQL
+applies the same rules in SQL (entry.py) and only counts its refusals: there a refusal is a member who already
+entered on an earlier refresh, which the lookup shows as its participant row."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from django.db import connection
 from django.db.models import Count, Max, Q
 
 from campaigns.journeys.engine.counts import CountKey, counts_add
+from campaigns.journeys.engine.refusals import refusals_record
 from campaigns.journeys.graph import duration_parse
 from campaigns.models import Journey, Participant
 
@@ -101,15 +104,18 @@ def participants_enter(
         )
     }
     accepted: list[tuple[Member, int]] = []
+    refusals: list[tuple[str, str, str]] = []
     for m in unique:
         reason = _refusal(rules, last.get(m.key), now)
         if reason:
             out.refused[reason] += 1
+            refusals.append((m.kind, m.key, reason))
         else:
             accepted.append((m, last[m.key]["entry"] + 1 if m.key in last else 1))
     for start in range(0, len(accepted), INSERT_ROWS):
         out.ids += _insert(journey, version, rules.start, accepted[start : start + INSERT_ROWS], now)
     entry_counts(journey=journey, start=rules.start, entered=len(out.ids), refused=out.refused)
+    refusals_record(journey=journey, refused=refusals, now=now)
     return out
 
 

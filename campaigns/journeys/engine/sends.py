@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
+from django.db import connection
+
 from campaigns.journeys.engine.sends_custom import Answer, Call, custom_invoke, is_webhook, response_record
 from campaigns.journeys.engine.sends_plan import (
     CHANNELS,
+    Target,
     activity_dispatch,
     endpoint_types,
     journey_caps,
@@ -29,8 +33,8 @@ from campaigns.journeys.engine.sends_timing import journey_zone, open_at, open_f
 from campaigns.journeys.engine.step import Batch, Outcome, Step, executor
 from campaigns.models import Participant
 from channels.models import Delivery, Dispatch, Reason, Status
-from channels.services.caps import CapRequest, caps_reserve
-from channels.services.dispatch import Recipient, deliveries_enqueue
+from channels.services.caps import Cap, CapRequest, caps_reserve
+from channels.services.dispatch import Recipient, deliveries_enqueue_bulk
 from channels.services.events import Written, delivery_events_record
 from engage.errors import Invalid
 from segments.models import Endpoint
@@ -52,7 +56,7 @@ def delivery_key(*, journey_id: int, participant: Participant, activity_id: str,
 @dataclass
 class Want:
     index: int
-    endpoint: Endpoint
+    endpoint: Target
     key: str
     status: str = Status.QUEUED
     reason: str = ""
@@ -66,7 +70,7 @@ class Pending:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-@executor("EMAIL", "SMS", "PUSH", "CUSTOM")
+@executor("EMAIL", "SMS", "PUSH", "CUSTOM", "INAPP")
 def sends_execute(batch: Batch) -> list[Outcome]:
     """Plan the batch's messages into the activity's dispatch; one Outcome per step."""
     return SendActivity(batch).run()
@@ -120,7 +124,7 @@ class SendActivity:
             self._plan(wanted, pending, outcomes)
         return [o if o is not None else Outcome(self.next, outcome="sent") for o in outcomes]
 
-    def _no_endpoint(self, step: Step, endpoints: list[Endpoint]) -> Outcome:
+    def _no_endpoint(self, step: Step, endpoints: list[Target]) -> Outcome:
         if self.kind == "CUSTOM" and endpoints:
             # Pinpoint: endpoints of other types pass through a custom activity without an invocation.
             return Outcome(self.next, outcome="passed:endpoint_type")
@@ -136,7 +140,7 @@ class SendActivity:
             data={"not_sent": notes},
         )
 
-    def _timing(self, step: Step, endpoints: list[Endpoint]) -> tuple[Outcome | None, Pending]:
+    def _timing(self, step: Step, endpoints: list[Target]) -> tuple[Outcome | None, Pending]:
         """An outcome when the participant is not sent to now (held or dropped), else what it carries on."""
         carry = Pending()
         if not self.timed and not self.local:
@@ -181,14 +185,13 @@ class SendActivity:
                     steps[index], Reason.RENDERING_FAILURE, exc.message, pending[index].counts
                 )
             return
-        known = set(
-            Delivery.objects.filter(tenant_id=self.tenant.pk, key__in=[w.key for w in wanted]).values_list(
-                "key", flat=True
-            )
-        )
-        new = [w for w in wanted if w.key not in known]
-        self._reserve(new)
-        answers = self._invoke(new, dispatch) if self.webhook else {}
+        caps = journey_caps(journey=self.batch.journey, definition=self.batch.definition)
+        if caps or self.webhook:
+            # Reserving caps and calling a webhook are side effects: a replayed key must not reach them.
+            known = _keys_known(self.tenant.pk, [w.key for w in wanted])
+            wanted = [w for w in wanted if w.key not in known] if known else wanted
+        self._reserve(wanted, caps)
+        answers = self._invoke(wanted, dispatch) if self.webhook else {}
         recipients = [
             Recipient(
                 key=w.key,
@@ -197,20 +200,19 @@ class SendActivity:
                 status=w.status,
                 reason=w.reason,
             )
-            for w in new
+            for w in wanted
         ]
-        if recipients:
-            deliveries_enqueue(
-                dispatch=dispatch, recipients=recipients, chunk_size=len(recipients), send=not self.webhook
-            )
+        inserted = deliveries_enqueue_bulk(dispatch=dispatch, recipients=recipients, send=not self.webhook)
+        new = [w for w in wanted if w.key in inserted]
         if self.webhook and new:
             self._record_calls(dispatch, new)
+        by_index: dict[int, list[Want]] = defaultdict(list)
+        for w in new:
+            by_index[w.index].append(w)
         for index, carry in pending.items():
-            mine = [w for w in new if w.index == index]
-            outcomes[index] = self._outcome(steps[index], mine, carry, answers)
+            outcomes[index] = self._outcome(steps[index], by_index.get(index, []), carry, answers)
 
-    def _reserve(self, new: list[Want]) -> None:
-        caps = journey_caps(journey=self.batch.journey, definition=self.batch.definition)
+    def _reserve(self, new: list[Want], caps: list[Cap]) -> None:
         if not caps or not new:
             return
         journey_id = str(self.batch.journey.pk)
@@ -228,10 +230,12 @@ class SendActivity:
         raw = ((dispatch.message or {}).get("content") or {}).get("Data")
         data = raw if isinstance(raw, str) else json.dumps(raw or {}, ensure_ascii=False)
         call = Call(self.webhook, self.tenant.public_id, str(self.batch.journey.pk), self.aid, data)
+        ids = [w.endpoint.endpoint_id for w in sendable]
+        full = {e.endpoint_id: e for e in Endpoint.objects.filter(tenant_id=self.tenant.pk, endpoint_id__in=ids)}
         custom_invoke(
             tenant_id=self.tenant.pk,
             call=call,
-            endpoints=[w.endpoint for w in sendable],
+            endpoints=[full[i] for i in ids if i in full],
             keys={w.endpoint.endpoint_id: w.key for w in sendable},
             now=self.batch.now,
         )
@@ -286,3 +290,12 @@ class SendActivity:
         else:
             word = "sent" if sent or not mine else "not_sent"
         return Outcome(self.next, outcome=word, counts=counts, data=data or None)
+
+
+def _keys_known(tenant_id: int, keys: list[str]) -> set[str]:
+    """The keys already in the ledger (a replayed step); one index probe each, keys bound as one array."""
+    if connection.vendor != "postgresql":
+        return set(Delivery.objects.filter(tenant_id=tenant_id, key__in=keys).values_list("key", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM channels_delivery WHERE tenant_id = %s AND key = ANY(%s)", [tenant_id, keys])
+        return {row[0] for row in cursor.fetchall()}

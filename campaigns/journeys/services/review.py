@@ -93,11 +93,12 @@ def _send_issues(tenant: Tenant, activity_id: str, kind: str, body: dict[str, An
         if not body.get("DeliveryUri"):
             return [Issue(activity_id, f"{path}.DeliveryUri", "give the https:// URL of the webhook to call")]
         return []
+    label = "in-app" if kind == "INAPP" else kind
     if not name:
-        return [Issue(activity_id, f"{path}.TemplateName", f"choose the {kind} template to send")]
+        return [Issue(activity_id, f"{path}.TemplateName", f"choose the {label} template to send")]
     template = template_of(tenant, kind, name)
     if template is None:
-        return [Issue(activity_id, f"{path}.TemplateName", f"there is no {kind} template named “{name}” any more")]
+        return [Issue(activity_id, f"{path}.TemplateName", f"there is no {label} template named “{name}” any more")]
     version = body.get("TemplateVersion")
     if version and not template.versions.filter(number=int(version)).exists():
         return [Issue(activity_id, f"{path}.TemplateVersion", f"“{name}” has no version {version} any more")]

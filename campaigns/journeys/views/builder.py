@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 
 from campaigns.journeys.metrics import activity_counts
 from campaigns.journeys.services.review import journey_review
+from campaigns.journeys.services.reviewed import journey_reviewed_set, reviewed_keys
 from campaigns.journeys.services.writes import journey_update
 from campaigns.journeys.views.common import JourneyMixin, builder_options, entry_type, error_json
 from campaigns.models import Journey
@@ -48,7 +49,7 @@ class JourneyBuilderView(JourneyMixin):
         can_edit = self.can(Capability.EDIT) and journey.state in EDITABLE
         urls = {
             name: reverse(f"journeys:{name}", args=[tenant_id, journey.pk])
-            for name in ("save", "review", "counts", "publish")
+            for name in ("save", "review", "reviewed", "counts", "publish")
         }
         state = {
             "body": body_of(journey),
@@ -57,6 +58,7 @@ class JourneyBuilderView(JourneyMixin):
             "editable": can_edit,
             "draft": journey.state == Journey.State.DRAFT,
             "review": review_json(journey),
+            "reviewed": reviewed_keys(journey=journey),
             "counts": counts_of(journey),
             "options": builder_options(self.tenant),
             "urls": urls,
@@ -93,6 +95,7 @@ class JourneySaveView(JourneyMixin):
                 "state": journey.state,
                 "version": journey.version,
                 "review": review_json(journey),
+                "reviewed": reviewed_keys(journey=journey),
             }
         )
 
@@ -100,6 +103,26 @@ class JourneySaveView(JourneyMixin):
 class JourneyReviewView(JourneyMixin):
     def get(self, request: HttpRequest, tenant_id: str, pk: int) -> HttpResponse:
         return JsonResponse(review_json(self.journey(pk)))
+
+
+class JourneyReviewedView(JourneyMixin):
+    """POST {"key": "<activity>|<field>|<message>", "reviewed": true|false}: keep a recommendation's review mark."""
+
+    def post(self, request: HttpRequest, tenant_id: str, pk: int) -> HttpResponse:
+        journey = self.journey(pk)
+        try:
+            body = json.loads(request.body or b"null")
+            if not isinstance(body, dict) or not isinstance(body.get("key"), str) or not body["key"]:
+                raise Invalid("send the recommendation's key", field="key")
+            keys = journey_reviewed_set(
+                journey=journey, key=body["key"], reviewed=body.get("reviewed", True) is not False, by=self.actor,
+                ip=self.ip,
+            )  # fmt: skip
+        except ValueError:
+            return error_json(Invalid("the request body is not valid JSON"))
+        except DomainError as exc:
+            return error_json(exc)
+        return JsonResponse({"reviewed": keys})
 
 
 class JourneyCountsView(JourneyMixin):

@@ -16,9 +16,10 @@ from engage.tenancy.web import TenantView
 from segments.models import Segment
 from templates.selectors import templates_search
 
-SEND_CHANNELS = ("EMAIL", "SMS", "PUSH", "CUSTOM")
+SEND_CHANNELS = ("EMAIL", "SMS", "PUSH", "CUSTOM", "INAPP")
 # The send-status events a yes/no or multivariate split can test, per channel of the earlier message activity
-# (Pinpoint's console choices; the names are the system events the ledger records).
+# (Pinpoint's console choices; the names are the system events the ledger records). In-app activities have none: a
+# split cannot test them (campaigns.journeys.definition_conditions).
 SPLIT_EVENTS: dict[str, list[tuple[str, str]]] = {
     "EMAIL": [
         ("_email.send", "Send"),

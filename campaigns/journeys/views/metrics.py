@@ -26,7 +26,8 @@ from channels.models.ledger import Reason
 from engage.tenancy.models import Capability
 
 KIND_LABELS = {
-    "EMAIL": "Email", "SMS": "SMS", "PUSH": "Push", "CUSTOM": "Custom channel", "Wait": "Wait",
+    "EMAIL": "Email", "SMS": "SMS", "PUSH": "Push", "CUSTOM": "Custom channel", "INAPP": "In-app message",
+    "Wait": "Wait",
     "ConditionalSplit": "Yes/no split", "MultiCondition": "Multivariate split", "RandomSplit": "Random split",
     "Holdout": "Holdout", "ContactCenter": "Contact center", "": "Activity",
 }  # fmt: skip

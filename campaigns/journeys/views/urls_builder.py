@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/", builder.JourneyBuilderView.as_view(), name="builder"),
     path("<int:pk>/save/", builder.JourneySaveView.as_view(), name="save"),
     path("<int:pk>/review/", builder.JourneyReviewView.as_view(), name="review"),
+    path("<int:pk>/reviewed/", builder.JourneyReviewedView.as_view(), name="reviewed"),
     path("<int:pk>/counts/", builder.JourneyCountsView.as_view(), name="counts"),
     *[
         path(f"<int:pk>/{action}/", lifecycle.JourneyActionView.as_view(), {"action": action}, name=action)

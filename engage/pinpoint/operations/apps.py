@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
+from campaigns.hook import FILTER, hook_check
 from engage.errors import Invalid
 from engage.pinpoint.pages import page
 from engage.pinpoint.registry import Call, operation
@@ -23,6 +24,7 @@ SETTING_PATHS = {
     "campaign_total_cap": "Limits.Total",
     "messages_per_second": "Limits.MessagesPerSecond",
     "campaign_max_duration": "Limits.MaximumDuration",
+    "campaign_hook_url": "CampaignHook.WebUrl",
     "journey_daily_cap": "JourneyLimits.DailyCap",
     "journey_timeframe_cap": "JourneyLimits.TimeframeCap.Cap",
     "journey_timeframe_days": "JourneyLimits.TimeframeCap.Days",
@@ -82,6 +84,8 @@ def settings_json(tenant: Tenant) -> dict[str, Any]:
     if tenant.journey_timeframe_cap is not None:
         journey["TimeframeCap"] = {"Cap": tenant.journey_timeframe_cap, "Days": tenant.journey_timeframe_days}
     out: dict[str, Any] = {"ApplicationId": tenant.public_id, "Limits": limits, "JourneyLimits": journey}
+    if tenant.campaign_hook_url:
+        out["CampaignHook"] = {"WebUrl": tenant.campaign_hook_url, "Mode": FILTER}
     if tenant.quiet_time_start is not None:
         out["QuietTime"] = {"Start": _hhmm(tenant.quiet_time_start), "End": _hhmm(tenant.quiet_time_end)}
     return out
@@ -108,19 +112,27 @@ def _cap(value: int) -> int | None:
 
 def _unsupported(body: dict[str, Any]) -> None:
     """Settings Engage does not hold are refused rather than silently dropped."""
-    hook = body.get("CampaignHook") or {}
-    if hook.get("LambdaFunctionName") or hook.get("WebUrl"):
-        raise Invalid("campaign hooks are not supported by Engage", field="CampaignHook")
     if (body.get("Limits") or {}).get("Session"):
         raise Invalid("session caps are not supported in the project settings", field="Limits.Session")
     if (body.get("JourneyLimits") or {}).get("TotalCap"):
         raise Invalid("a total journey cap is not supported in the project settings", field="JourneyLimits.TotalCap")
 
 
+def _hook_url(value: Any) -> str:
+    """The tenant's default hook (CampaignHook: a signed webhook in FILTER mode, as a campaign's Hook)."""
+    try:
+        hook = hook_check(value)
+    except Invalid as exc:
+        raise Invalid(exc.message, field=f"Campaign{exc.field or 'Hook'}") from None
+    return hook["WebUrl"] if hook else ""
+
+
 def settings_changes(body: dict[str, Any]) -> dict[str, Any]:
     """The tenant fields a WriteApplicationSettingsRequest sets (members left out keep their values)."""
     _unsupported(body)
     changes: dict[str, Any] = {}
+    if "CampaignHook" in body:
+        changes["campaign_hook_url"] = _hook_url(body["CampaignHook"])
     limits = body.get("Limits") or {}
     changes.update({field: _cap(limits[name]) for name, field in LIMITS.items() if name in limits})
     if "QuietTime" in body:

@@ -11,8 +11,9 @@ from typing import Any
 from django.db import transaction
 
 from campaigns.api.representation import campaign_json
-from campaigns.models import Campaign, CampaignRun
-from campaigns.selectors import campaign_metrics, campaign_runs, campaigns_list
+from campaigns.kpis import KPI_DEFAULT_DAYS, campaign_kpi, kpi_check, run_activities
+from campaigns.models import Campaign
+from campaigns.selectors import campaign_runs, campaigns_list
 from campaigns.services import (
     campaign_create,
     campaign_delete,
@@ -28,15 +29,8 @@ from engage.pinpoint.registry import Call, operation
 from engage.tenancy.models import Capability
 from segments.segment_json import iso
 
-# Run status → Pinpoint's activity State (a run of a paused campaign answers PAUSED).
-ACTIVITY_STATES = {
-    CampaignRun.Status.PLANNING: "INITIALIZING",
-    CampaignRun.Status.SENDING: "RUNNING",
-    CampaignRun.Status.COMPLETED: "COMPLETED",
-    CampaignRun.Status.STOPPED: "CANCELLED",
-}
+# The KPIs GetJourneyDateRangeKpi computes (journey_metrics imports them from here); campaigns have campaigns.kpis.
 KPI_NAMES = ("attempted-deliveries", "successful-deliveries", "successful-delivery-rate", "email-open-rate")
-KPI_DEFAULT_DAYS = 7
 
 
 def campaign_of(call: Call) -> Campaign:
@@ -126,32 +120,15 @@ def get_campaign_version(call: Call) -> dict[str, Any]:
     return _json(campaign)
 
 
-def _activity(campaign: Campaign, run: CampaignRun) -> dict[str, Any]:
-    """One run as an ActivityResponse, its counts from the ledger."""
-    metrics = campaign_metrics(campaign=campaign, run=run)
-    state = ACTIVITY_STATES.get(CampaignRun.Status(run.status), "PENDING")
-    if campaign.status == Campaign.Status.PAUSED and state in ("INITIALIZING", "RUNNING"):
-        state = "PAUSED"
-    return {
-        "ApplicationId": campaign.tenant.public_id,
-        "CampaignId": str(campaign.pk),
-        "Id": str(run.pk),
-        "ScheduledStart": iso(run.scheduled_for),
-        "Start": iso(run.created_at),
-        "End": iso(run.completed_at) if run.completed_at else None,
-        "State": state,
-        "Result": {"COMPLETED": "SUCCESS", "CANCELLED": "CANCELLED"}.get(state),
-        "TotalEndpointCount": run.planned,
-        "SuccessfulEndpointCount": metrics["sent"],
-        "ExecutionMetrics": {status: str(n) for status, n in sorted(metrics["by_status"].items())},
-    }
-
-
 @operation("GetCampaignActivities", capability=Capability.VIEW)
 def get_campaign_activities(call: Call) -> dict[str, Any]:
-    """The campaign's runs, latest first."""
+    """The campaign's runs, latest first: an activity per run and treatment (a page holds PageSize runs)."""
     campaign = campaign_of(call)
-    return page(campaign_runs(campaign=campaign), params=call.params, render=lambda r: _activity(campaign, r))
+    found = page(
+        campaign_runs(campaign=campaign), params=call.params, render=lambda r: run_activities(campaign=campaign, run=r)
+    )
+    found["Item"] = [activity for run in found["Item"] for activity in run]  # one per run and treatment
+    return found
 
 
 def _when(value: Any, field: str) -> datetime | None:
@@ -168,37 +145,21 @@ def _when(value: Any, field: str) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
-def _kpi(name: str, metrics: dict[str, Any]) -> float:
-    attempted = metrics["sent"] + metrics["failed"]
-    values = {
-        "attempted-deliveries": float(attempted),
-        "successful-deliveries": float(metrics["sent"]),
-        "successful-delivery-rate": metrics["sent"] / attempted if attempted else 0.0,
-        "email-open-rate": float(metrics["open_rate"] or 0.0),
-    }
-    return values[name]
-
-
 @operation("GetCampaignDateRangeKpi", capability=Capability.VIEW)
 def get_campaign_date_range_kpi(call: Call) -> dict[str, Any]:
     """One KPI over messages queued in [StartTime, EndTime) (default: the last 7 days), from the ledger and events."""
     campaign, name = campaign_of(call), str(call.params["KpiName"])
-    if name not in KPI_NAMES:
-        raise Invalid(
-            f"KpiName {name!r} is not one Engage computes; use one of {', '.join(KPI_NAMES)}", field="KpiName"
-        )
+    kpi_check(name)
     end = _when(call.params.get("EndTime"), "EndTime") or clock.now()
     start = _when(call.params.get("StartTime"), "StartTime") or end - timedelta(days=KPI_DEFAULT_DAYS)
     if start >= end:
         raise Invalid("StartTime must be before EndTime", field="StartTime")
-    value = _kpi(name, campaign_metrics(campaign=campaign, start=start, end=end))
-    key = "".join(part.capitalize() for part in name.split("-"))
-    row = {"GroupedBys": [], "Values": [{"Key": key, "Type": "Double", "Value": repr(value)}]}
+    rows = campaign_kpi(campaign=campaign, name=name, start=start, end=end)
     return {
         "ApplicationId": call.application_id,
         "CampaignId": str(campaign.pk),
         "KpiName": name,
         "StartTime": iso(start),
         "EndTime": iso(end),
-        "KpiResult": {"Rows": [row]},
+        "KpiResult": {"Rows": rows},
     }

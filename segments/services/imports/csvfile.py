@@ -8,6 +8,8 @@ numbers, and an empty cell sets nothing. Line numbers count the header as line 1
 from __future__ import annotations
 
 import csv
+import functools
+import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,6 +104,11 @@ def compile_header(cells: list[str]) -> CsvPlan:
     return plan
 
 
+def row_data(plan: CsvPlan, raw: str) -> dict[str, Any]:
+    """A row's EndpointRequest again, from its text (its lines, as csv_rows read them)."""
+    return plan.data(next(csv.reader(io.StringIO(raw), strict=True)))
+
+
 def csv_rows(lines: Iterable[bytes]) -> Iterator[Row]:
     """Rows of a CSV file (line numbers count the header as line 1); HeaderError when the header is unusable."""
     bad: set[int] = set()
@@ -127,11 +134,12 @@ def csv_rows(lines: Iterable[bytes]) -> Iterator[Row]:
             if not any(cell.strip() for cell in cells):
                 continue
             plan, header_size = compile_header(cells), len(raw)
+            reparse = functools.partial(row_data, plan)
             continue
         if not cells:
             continue
         bound = FIXED_JSON_BYTES + 24 * len(raw) + 12 * header_size + 8 * (len(raw) + header_size + 2)
-        row = Row(start, raw, size_bound=bound)
+        row = Row(start, raw, size_bound=bound, reparse=reparse)
         try:
             row.data = plan.data(cells)
             identify(row)

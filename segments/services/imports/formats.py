@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +52,7 @@ class Column:
     group: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
+@dataclass  # no slots: a slotted dataclass pickles through Python code, and rows cross a pipe by the thousand
 class Row:
     """One row of a file: an endpoint update, a user whose endpoints join the segment, or an error."""
 
@@ -65,11 +65,16 @@ class Row:
     write: EndpointWrite | None = None
     # An upper bound of the endpoint's JSON size when it is built from this row alone (skips the exact check).
     size_bound: int = 0
-    # Worked out by the reader thread on the PostgreSQL path: the custom names the row writes, and the row
-    # merged as if its endpoint were new (its ItemResult and COPY values), used when that turns out true.
-    names: set[tuple[str, str]] | None = None
-    fresh: Any = None
-    values: list[Any] | None = None
+    # Worked out by the reader on the PostgreSQL path: the custom names the row writes, and the row merged as
+    # if its endpoint were new — its outcome (status, message, field) and its COPY line —, used when that
+    # turns out true. Plain values only: the reader may be another process.
+    names: frozenset[tuple[str, str]] | None = None
+    outcome: tuple[int, str, str | None] | None = None
+    copy: bytes | None = None
+    owner: str = ""  # the endpoint's User.UserId, for the 15-endpoints-per-user bound
+    # How to rebuild `data` from `raw` (the reader drops `data` and `write` once it has used them: they are
+    # the costliest part of a row to ship); the writer re-parses the rows that need a full merge.
+    reparse: Callable[[str], dict[str, Any]] | None = None
 
 
 def column_for(path: str) -> Column:
@@ -203,7 +208,7 @@ def json_rows(lines: Iterable[bytes]) -> Iterator[Row]:
         if not text.strip():
             continue
         raw = text.rstrip("\r\n")
-        row = Row(number, raw, size_bound=FIXED_JSON_BYTES + 24 * len(raw))
+        row = Row(number, raw, size_bound=FIXED_JSON_BYTES + 24 * len(raw), reparse=json_data)
         try:
             row.data = json_data(raw)
             identify(row)

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import connection
 from django.db.models.base import ModelState
+from psycopg._copy_base import format_row_text
+from psycopg.adapt import Transformer
 
 from engage.errors import Invalid
 from engage.tenancy.models import Tenant
@@ -69,6 +71,7 @@ MEMBERS_SQL = (
     ") AS found "
     "ON CONFLICT (segment_id, endpoint_id) DO UPDATE SET import_job = EXCLUDED.import_job"
 )
+ACCEPTED = (202, "Accepted", None)
 _DEFAULTS = {f.attname: f.get_default() for f in Endpoint._meta.concrete_fields}
 
 
@@ -88,6 +91,12 @@ def _json_encoder() -> Callable[[Any], str]:
 _encode = _json_encoder()
 STAGED_FIELDS = ["endpoint_id", *WRITE_FIELDS]
 _JSON_INDEXES = [i for i, name in enumerate(STAGED_FIELDS) if name in JSON_FIELDS]
+# Positions in a COPY line of INSERT_COPY (tenant_id first) of the date-time columns.
+_DATE_INDEXES = [
+    i + 1
+    for i, name in enumerate(STAGED_FIELDS)
+    if Endpoint._meta.get_field(name).get_internal_type() == "DateTimeField"
+]
 
 
 def _fresh(tenant_id: int, endpoint_id: str) -> Endpoint:
@@ -117,6 +126,9 @@ class PostgresWriter:
         self.tenant = tenant
         self.request_id = request_id
         self.analyzed_at = 0
+        self._transformer = Transformer()
+        self._dates: dict[datetime, str] = {}
+        self._names: dict[frozenset[tuple[str, str]], frozenset[tuple[str, str]]] = {}
 
     def after_chunk(self, *, imported: int) -> None:
         """Refresh the planner's statistics as the import grows the tenant (after 10k rows, then at each 4x).
@@ -130,19 +142,37 @@ class PostgresWriter:
             self.analyzed_at = imported
 
     def prepare(self, row: Row, *, now: datetime) -> None:
-        """Parse the row, then merge it as if its endpoint were new: most rows of a big import are."""
+        """Parse the row, then merge it as if its endpoint were new (most rows of a big import are) and format
+        its COPY line; runs in the reader, which may be a forked process."""
         if row.error is not None or not row.endpoint_id:
             return
+        self._parse(row, now)
+        if row.reparse is not None:
+            row.write = None  # rebuilt from row.raw only if the chunk needs the full merge (see _full)
+
+    def _parse(self, row: Row, now: datetime) -> None:
         try:
             row.write = parse_endpoint(row.data, endpoint_id=row.endpoint_id, trusted=True)
         except Invalid as exc:
             row.error = exc.with_traceback(None)  # no frame cycles: the collector is off while importing
             return
         row.data = None  # parsed: the chunks in flight hold less
-        row.names = row.write.names()
-        row.fresh = self._merge_into(row, None, now)
-        if row.fresh.ok:
-            row.values = self._values(row.fresh.endpoint)
+        # Rows with the same names share one set: the pipe's pickler then sends it once per chunk.
+        names = frozenset(row.write.names())
+        if len(self._names) > 1000:
+            self._names.clear()
+        row.names = self._names.setdefault(names, names)
+        row.owner = row.write.scalars.get("user_id", "")
+        fresh = self._merge_into(row, None, now)
+        row.outcome = ACCEPTED if fresh.ok else (fresh.status_code, fresh.message, fresh.field)
+        if fresh.endpoint is not None:
+            row.copy = self._copy_line(fresh.endpoint)
+
+    def _full(self, row: Row, now: datetime) -> None:
+        """Parse again a row whose reader dropped its parsed form (the same text gives the same result)."""
+        if row.write is None and row.reparse is not None:
+            row.data = row.reparse(row.raw)
+            self._parse(row, now)
 
     def write(self, rows: Sequence[Row], *, now: datetime) -> list[ItemResult]:
         existing = self._load(sorted({row.endpoint_id for row in rows}))
@@ -150,19 +180,40 @@ class PostgresWriter:
         admitted = attribute_names_admit(tenant=self.tenant, names=wanted)
         # Only past the tenant's 250 names can a row be refused for them: check rows one by one only then.
         check = None if wanted <= admitted else admitted
+        if check is None and not existing:
+            fresh = self._write_fresh(rows)
+            if fresh is not None:
+                return fresh
+        for row in rows:
+            self._full(row, now)
         merged: dict[str, Endpoint] = {}
         results = [self._merge(row, check, existing, merged, now) for row in rows]
         changed = {eid: e for eid, e in merged.items() if eid not in existing or _content(e) != _content(existing[eid])}
         if self._may_pass_user_cap(changed, existing):
             _enforce_user_cap(self.tenant, changed, existing, results, now)
-        ready = {
-            row.endpoint_id: row.values
-            for row in rows
-            if row.fresh is not None and row.fresh.endpoint is changed.get(row.endpoint_id)
-        }
-        self._insert([(e, ready.get(eid)) for eid, e in changed.items() if eid not in existing])
+        self._insert([e for eid, e in changed.items() if eid not in existing])
         self._update([e for eid, e in changed.items() if eid in existing])
         return results
+
+    def _write_fresh(self, rows: Sequence[Row]) -> list[ItemResult] | None:
+        """A chunk of endpoints all new to the table, each id once, no user near the cap: the reader's merges
+        are the results and its COPY lines go in as they are. None: the chunk needs the full merge."""
+        if len({row.endpoint_id for row in rows}) != len(rows):
+            return None
+        accepted = [row for row in rows if row.outcome is not None and row.outcome[0] < 300]
+        joining: dict[str, int] = {}
+        for row in accepted:
+            if row.owner:
+                joining[row.owner] = joining.get(row.owner, 0) + 1
+        if self._users_may_pass(joining):
+            return None
+        if accepted:
+            with connection.cursor() as cursor, cursor.copy(INSERT_COPY) as copy:  # type: ignore[attr-defined]
+                copy.write(b"".join(row.copy for row in accepted))  # type: ignore[misc]
+        return [
+            ItemResult(row.endpoint_id, row.outcome[0], row.outcome[1], field=row.outcome[2])  # type: ignore[index]
+            for row in rows
+        ]
 
     def _merge(
         self,
@@ -172,9 +223,9 @@ class PostgresWriter:
         merged: dict[str, Endpoint],
         now: datetime,
     ) -> ItemResult:
-        """endpoints._merge_one: the reader's merge when the endpoint is new to the table and the chunk."""
+        """endpoints._merge_one, on top of the chunk's earlier merge of the same id or the stored endpoint."""
         write: EndpointWrite = row.write  # type: ignore[assignment]
-        refused = (row.names or set()) - admitted if admitted is not None else None
+        refused = (row.names or frozenset()) - admitted if admitted is not None else None
         if refused:
             _kind, name = sorted(refused)[0]
             return ItemResult(
@@ -184,7 +235,7 @@ class PostgresWriter:
                 field="Attributes",
             )
         base = merged.get(write.endpoint_id) or existing.get(write.endpoint_id)
-        result: ItemResult = row.fresh if base is None else self._merge_into(row, base, now)
+        result = self._merge_into(row, base, now)
         if result.ok and result.endpoint is not None:
             merged[write.endpoint_id] = result.endpoint
         return result
@@ -218,11 +269,15 @@ class PostgresWriter:
         for eid, endpoint in changed.items():
             if endpoint.user_id and getattr(existing.get(eid), "user_id", None) != endpoint.user_id:
                 joining[endpoint.user_id] = 0
-        if not joining:
-            return False
         for endpoint in changed.values():
             if endpoint.user_id in joining:
                 joining[endpoint.user_id] += 1
+        return self._users_may_pass(joining)
+
+    def _users_may_pass(self, joining: dict[str, int]) -> bool:
+        """Whether a user's stored endpoints plus the chunk's `joining` count could pass the cap."""
+        if not joining:
+            return False
         with connection.cursor() as cursor:
             cursor.execute(USER_COUNTS_SQL, [self.tenant.pk, _encode(list(joining))])
             stored = dict(cursor.fetchall())
@@ -249,14 +304,32 @@ class PostgresWriter:
             values[index] = _encode(values[index]) if values[index] else "{}"
         return values
 
-    def _insert(self, endpoints: list[tuple[Endpoint, list[Any] | None]]) -> None:
+    def _copy_line(self, endpoint: Endpoint) -> bytes:
+        """The endpoint's line of INSERT_COPY, as cursor.copy().write_row formats it (psycopg's own formatter).
+
+        Date-times go in as their text (str() is ISO 8601 with the offset, what psycopg sends too), each
+        formatted once: the chunk's rows share the same `now`.
+        """
+        values: list[Any] = [self.tenant.pk, *self._values(endpoint)]
+        for index in _DATE_INDEXES:
+            value = values[index]
+            if value is not None:
+                text = self._dates.get(value)
+                if text is None:
+                    if len(self._dates) > 1000:
+                        self._dates.clear()
+                    text = self._dates[value] = str(value)
+                values[index] = text
+        line = bytearray()
+        format_row_text(values, self._transformer, line)
+        return bytes(line)
+
+    def _insert(self, endpoints: list[Endpoint]) -> None:
         """New endpoints go straight into the table (a concurrent insert of one of them fails the chunk: retried)."""
         if not endpoints:
             return
-        tenant_id = self.tenant.pk
         with connection.cursor() as cursor, cursor.copy(INSERT_COPY) as copy:  # type: ignore[attr-defined]
-            for endpoint, values in endpoints:
-                copy.write_row([tenant_id, *(values or self._values(endpoint))])
+            copy.write(b"".join(self._copy_line(endpoint) for endpoint in endpoints))
 
     def _update(self, endpoints: list[Endpoint]) -> None:
         """Changed endpoints (rows locked by _load) are rewritten from a temporary staging table."""

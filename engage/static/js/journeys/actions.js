@@ -7,7 +7,7 @@ window.JB = window.JB || {};
   const tomorrow = () => `${new Date(Date.now() + 86400000).toISOString().slice(0, 11)}09:00:00Z`;
 
   function defaultCondition(body, id, path) {
-    const sends = JB.ancestors(body, id).filter((a) => JB.SENDS.includes(JB.kindOf(body.Activities[a])));
+    const sends = JB.ancestors(body, id).filter((a) => JB.ENGAGING.includes(JB.kindOf(body.Activities[a])));
     if (sends.length) {
       const source = sends[sends.length - 1], kind = JB.kindOf(body.Activities[source]);
       const first = (JB.state.options.events[kind] || [])[0];
@@ -118,7 +118,8 @@ window.JB = window.JB || {};
       JB.open(kind, id || null);
       JB.showError(document.querySelector(".jb-panel"), field, el.dataset.message);
     },
-    mark: (el) => { JB.state.reviewed.add(el.dataset.key); JB.renderPanel(); },
+    mark: (el) => { JB.markReviewed(el.dataset.key, true); },
+    unmark: (el) => { JB.markReviewed(el.dataset.key, false); },
   };
 
   JB.runAction = (name, el) => {
@@ -147,7 +148,7 @@ window.JB = window.JB || {};
     let html = `<h3>1 · Errors <span class="badge ${errors.length ? "bad" : "ok"}">${errors.length}</span></h3>`
       + (errors.length ? `<ul class="jb-issues" data-errors>${errors.map((e) => issue(e, where(e))).join("")}</ul>` : `<p class="muted small" data-errors>No errors: the journey can run.</p>`)
       + `<h3>2 · Recommendations <span class="badge">${recs.length}</span></h3>`
-      + (recs.length ? `<ul class="jb-issues">${recs.map((r) => issue(r, S.reviewed.has(key(r)) ? '<span class="badge ok">Reviewed</span>' : `${where(r)}<button type="button" class="btn small" data-action="mark" data-key="${esc(key(r))}">Mark as reviewed</button>`)).join("")}</ul>` : `<p class="muted small">Nothing to recommend.</p>`)
+      + (recs.length ? `<ul class="jb-issues">${recs.map((r) => issue(r, S.reviewed.has(key(r)) ? `<span class="badge ok">Reviewed</span><button type="button" class="btn small link" data-action="unmark" data-key="${esc(key(r))}">Undo</button>` : `${where(r)}<button type="button" class="btn small" data-action="mark" data-key="${esc(key(r))}">Mark as reviewed</button>`)).join("")}</ul>` : `<p class="muted small">Nothing to recommend.</p>`)
       + `<h3>3 · Publish</h3>`;
     const ready = !errors.length && !pending.length && !S.dirty && !S.error;
     if (S.draft) {

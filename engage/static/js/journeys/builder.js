@@ -7,7 +7,7 @@
   if (!root) return;
   const data = JSON.parse(document.getElementById("journey-builder-data").textContent);
   const S = JB.state = { ...data, selected: null, panel: null, zoom: 1, undo: [], redo: [], base: null, saving: false,
-    again: false, dirty: false, error: null, reviewed: new Set(), ui: {} };
+    again: false, dirty: false, error: null, reviewed: new Set(data.reviewed || []), ui: {} };
   const canvas = root.querySelector(".jb-canvas"), stage = root.querySelector(".jb-stage");
   const panel = root.querySelector(".jb-panel"), menu = root.querySelector(".jb-menu");
   const status = root.querySelector("[data-status]");
@@ -111,6 +111,7 @@
       if (!response.ok) throw Object.assign(new Error("refused"), { reply: reply.error || { message: "The server refused the change.", field: "" } });
       S.error = null;
       S.review = reply.review;
+      S.reviewed = new Set(reply.reviewed || []);
       S.dirty = false;
       if (reply.version !== S.version) { S.version = reply.version; document.querySelectorAll("[data-version]").forEach((el) => { el.textContent = `v${reply.version}`; }); }
       say(S.draft ? "All changes saved" : `Saved as version ${S.version}`, "ok");
@@ -244,7 +245,21 @@
   });
   window.addEventListener("beforeunload", (e) => { if (S.dirty && !S.draft) e.preventDefault(); });
 
-  Object.assign(JB, { commit, open, closePanel, renderPanel, draw, say, norm, tidy });
+  // Keep a recommendation's review mark on the server (it holds until the part of the journey it is about changes).
+  async function markReviewed(key, reviewed = true) {
+    try {
+      const response = await fetch(S.urls.reviewed, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf }, body: JSON.stringify({ key, reviewed }) });
+      const reply = await response.json();
+      if (!response.ok) throw Object.assign(new Error("refused"), { reply: reply.error });
+      S.reviewed = new Set(reply.reviewed || []);
+      say(reviewed ? "Marked as reviewed" : "Review mark removed", "ok");
+    } catch (err) {
+      say(`Not marked: ${(err.reply && err.reply.message) || "could not reach the server; try again."}`, "bad");
+    }
+    if (S.panel === "review") renderPanel();
+  }
+
+  Object.assign(JB, { commit, open, closePanel, renderPanel, draw, say, norm, tidy, markReviewed });
   draw();
   JB.center(canvas, stage, S.zoom);
   say(S.editable ? (S.draft ? "Changes save as you go" : `Editing saves a new version (now v${S.version})`) : "Read only");

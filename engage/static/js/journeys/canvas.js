@@ -3,7 +3,7 @@
 window.JB = window.JB || {};
 (() => {
   const JB = window.JB;
-  const ICONS = { EMAIL: "@", SMS: "Aa", PUSH: "!", CUSTOM: "{ }", Wait: "◷", ConditionalSplit: "?", MultiCondition: "M",
+  const ICONS = { EMAIL: "@", SMS: "Aa", PUSH: "!", CUSTOM: "{ }", INAPP: "▣", Wait: "◷", ConditionalSplit: "?", MultiCondition: "M",
     RandomSplit: "%", Holdout: "⊘", ContactCenter: "☎", ENTRY: "⇣" };
   const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   const n = (v) => Number(v || 0).toLocaleString();

@@ -3,14 +3,17 @@
 window.JB = window.JB || {};
 (() => {
   const ENTRY = "__entry__";
-  const KINDS = ["EMAIL", "SMS", "PUSH", "CUSTOM", "Wait", "ConditionalSplit", "MultiCondition", "RandomSplit", "Holdout", "ContactCenter"];
-  const SENDS = ["EMAIL", "SMS", "PUSH", "CUSTOM"];
+  const KINDS = ["EMAIL", "SMS", "PUSH", "CUSTOM", "INAPP", "Wait", "ConditionalSplit", "MultiCondition", "RandomSplit", "Holdout", "ContactCenter"];
+  const SENDS = ["EMAIL", "SMS", "PUSH", "CUSTOM", "INAPP"];
+  // The sends a split can test engagement with (an in-app message has no engagement a split may wait for).
+  const ENGAGING = ["EMAIL", "SMS", "PUSH", "CUSTOM"];
   const TITLES = {
-    EMAIL: "Send email", SMS: "Send SMS", PUSH: "Send push", CUSTOM: "Send through custom channel", Wait: "Wait",
+    EMAIL: "Send email", SMS: "Send SMS", PUSH: "Send push", CUSTOM: "Send through custom channel",
+    INAPP: "Show in-app message", Wait: "Wait",
     ConditionalSplit: "Yes/no split", MultiCondition: "Multivariate split", RandomSplit: "Random split",
     Holdout: "Holdout", ContactCenter: "Contact center", END: "End",
   };
-  const PREFIX = { EMAIL: "email", SMS: "sms", PUSH: "push", CUSTOM: "custom", Wait: "wait", ConditionalSplit: "yesno",
+  const PREFIX = { EMAIL: "email", SMS: "sms", PUSH: "push", CUSTOM: "custom", INAPP: "inapp", Wait: "wait", ConditionalSplit: "yesno",
     MultiCondition: "multi", RandomSplit: "random", Holdout: "holdout" };
   const W = 232, H = 88, LEAF = 150, GAP = 28, ROW = H + 100;
 
@@ -86,6 +89,7 @@ window.JB = window.JB || {};
     switch (kind) {
       case "EMAIL": case "SMS": case "PUSH": return { [kind]: { MessageConfig: {}, ...nextKey } };
       case "CUSTOM": return { CUSTOM: { EndpointTypes: ["CUSTOM"], MessageConfig: {}, ...nextKey } };
+      case "INAPP": return { INAPP: { MessageConfig: { Priority: 3 }, ...nextKey } };
       case "Wait": return { Wait: { WaitTime: { WaitFor: "P1D" }, ...nextKey } };
       case "ConditionalSplit": return { ConditionalSplit: { Condition: { Conditions: [], Operator: "ALL" }, ...(next ? { TrueActivity: next } : {}) } };
       case "MultiCondition": return { MultiCondition: { Branches: [{ ...nextKey }, {}] } };
@@ -185,6 +189,6 @@ window.JB = window.JB || {};
     return out;
   }
 
-  Object.assign(window.JB, { ENTRY, KINDS, SENDS, TITLES, W, H, clone, kindOf, getPath, setPath, slots, getSlot, setSlot,
+  Object.assign(window.JB, { ENTRY, KINDS, SENDS, ENGAGING, TITLES, W, H, clone, kindOf, getPath, setPath, slots, getSlot, setSlot,
     reachable, insert, remove, removeBranch, parentsOf, ancestors, layout });
 })();

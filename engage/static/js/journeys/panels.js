@@ -4,6 +4,7 @@ window.JB = window.JB || {};
 (() => {
   const JB = window.JB;
   const { F, esc } = JB;
+  const PRIORITIES = [["1", "1 · highest"], ["2", "2"], ["3", "3 · normal"], ["4", "4"], ["5", "5 · lowest"]];
   const SMS_TYPES = [["", "Default (the template's or project's)"], ["TRANSACTIONAL", "Transactional"], ["PROMOTIONAL", "Promotional"]];
   const ENDPOINT_TYPES = ["CUSTOM", "EMAIL", "SMS", "VOICE", "PUSH", "GCM", "APNS", "APNS_SANDBOX", "APNS_VOIP", "APNS_VOIP_SANDBOX", "ADM", "BAIDU", "IN_APP"];
   const OPERATORS = [["EQUAL", "="], ["GREATER_THAN", ">"], ["LESS_THAN", "<"], ["GREATER_THAN_OR_EQUAL", "≥"], ["LESS_THAN_OR_EQUAL", "≤"]];
@@ -32,6 +33,16 @@ window.JB = window.JB || {};
         + F.text(body, `${base}.MessageConfig.SenderId`, "Sender ID", { max: 11 })
         + F.text(body, `${base}.MessageConfig.EntityId`, "Entity ID (India)")
         + F.text(body, `${base}.MessageConfig.TemplateId`, "Template ID (India)");
+    }
+    if (kind === "INAPP") {
+      const mc = `${base}.MessageConfig`;
+      html += F.select(body, `${mc}.Priority`, "Priority", PRIORITIES, { type: "int", help: "When several messages are due, the app shows the highest priority first." })
+        + `<fieldset class="field"><legend>Display caps</legend><p class="muted small">How often the app may show it; empty or 0: no cap.</p><div class="jb-row">`
+        + F.number(body, `${mc}.SessionCap`, "Per session", { min: 0 })
+        + F.number(body, `${mc}.DailyCap`, "Per day", { min: 0 })
+        + F.number(body, `${mc}.TotalCap`, "In total", { min: 0 })
+        + `</div></fieldset>`
+        + F.text(body, `${mc}.EventFilter.Dimensions.EventType.Values.0`, "Show when the app records", { placeholder: "e.g. app.open", help: "Empty: the app shows it at its next check. A split cannot wait for in-app engagement." });
     }
     if (kind === "PUSH") html += F.text(body, `${base}.MessageConfig.TimeToLive`, "Time to live (seconds)", { input: "number", help: "Empty: each push service's maximum." });
     if (kind === "CUSTOM") {
@@ -65,7 +76,7 @@ window.JB = window.JB || {};
       const segs = [["", "Choose a segment"], ...opts.segments.map((s) => [s.id, s.name])];
       html += F.select(body, `${path}.SegmentCondition.SegmentId`, "Segment", segs);
     } else {
-      const sends = JB.ancestors(body, id).filter((a) => JB.SENDS.includes(JB.kindOf(body.Activities[a])));
+      const sends = JB.ancestors(body, id).filter((a) => JB.ENGAGING.includes(JB.kindOf(body.Activities[a])));
       const source = c.EventCondition.MessageActivity || "";
       const kind = source && body.Activities[source] ? JB.kindOf(body.Activities[source]) : "";
       const acts = [["", sends.length ? "Choose the message activity" : "No message activity before this split"],
