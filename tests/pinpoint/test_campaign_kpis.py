@@ -40,7 +40,7 @@ def test_date_range_kpis_through_boto3(pinpoint: Client, acme: Tenant) -> None:
 
 
 def test_activities_through_boto3(pinpoint: Client, acme: Tenant) -> None:
-    campaign, run = sent_ab_campaign(acme, count=8)
+    campaign, run = sent_ab_campaign(acme, count=30)  # enough that both treatments get endpoints
     ids = {"ApplicationId": acme.public_id, "CampaignId": str(campaign.pk)}
     items = pinpoint.get_campaign_activities(**ids)["ActivitiesResponse"]["Item"]
     assert [(a["Id"], a["TreatmentId"]) for a in items] == [(str(run.pk), "0"), (f"{run.pk}-1", "1")]
@@ -53,4 +53,4 @@ def test_activities_through_boto3(pinpoint: Client, acme: Tenant) -> None:
         )
         assert a["SuccessfulEndpointCount"] == a["TotalEndpointCount"] > 0
         assert a["ExecutionMetrics"] == {"sent": str(a["TotalEndpointCount"])}
-    assert sum(a["TotalEndpointCount"] for a in items) == 8
+    assert sum(a["TotalEndpointCount"] for a in items) == 30
