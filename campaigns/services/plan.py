@@ -22,6 +22,7 @@ from campaigns.schedule import campaign_zone, quiet_until, quiet_window, zone
 from campaigns.services.fallbacks import treatment_hops, users_without_primary_plan
 from campaigns.services.hook import hook_filter
 from campaigns.services.plan_lease import plan_mark
+from campaigns.services.plan_sql import chunk_plan_sql, plan_sql_supported
 from channels.models import Delivery, Dispatch, Reason, Source, Status
 from channels.services.caps import Cap, CapRequest, caps_dump, caps_reserve
 from channels.services.dispatch import Recipient, deliveries_enqueue, dispatch_create
@@ -226,6 +227,7 @@ class Planner:
         self.caps = campaign_caps(self.campaign)
         self.quiet = quiet_window(campaign)
         self.zone = campaign_zone(campaign)
+        self.set_based = plan_sql_supported(self)
 
     def _dispatches(self) -> dict[str, int]:
         """A dispatch per treatment and fallback hop, made once per run (under the run's lock: a duplicate task
@@ -250,6 +252,8 @@ class Planner:
 
     def chunk(self, size: int) -> bool:
         """Plan the next chunk of members in one transaction; False when the segment is exhausted."""
+        if self.set_based:
+            return self._chunk_sql(size)
         with transaction.atomic():
             run = CampaignRun.objects.select_for_update().get(pk=self.run.pk)
             rows = list(
@@ -275,6 +279,21 @@ class Planner:
             run.save(update_fields=["cursor", "planned", "held_out"])
             return True
 
+    def _chunk_sql(self, size: int) -> bool:
+        """The chunk as one INSERT ... SELECT (plan_sql), under the same run lock and cursor."""
+        with transaction.atomic():
+            run = CampaignRun.objects.select_for_update().get(pk=self.run.pk)
+            if run.status != CampaignRun.Status.PLANNING:
+                return False
+            done = chunk_plan_sql(self, cursor=run.cursor, size=size, now=clock.now())
+            if done is None:
+                return False
+            run.cursor = done.last_pk
+            run.planned += done.planned
+            run.held_out += done.held_out
+            run.save(update_fields=["cursor", "planned", "held_out"])
+            return True
+
     def _plan(self, members: list[Member], now: datetime) -> Planned:
         out = Planned()
         wanted: list[Want] = []
@@ -286,7 +305,7 @@ class Planner:
             if self.treatments is not None and treatment not in self.treatments:
                 continue  # another group's run sends to this endpoint, at its own time
             key = f"c{self.campaign.pk}:r{self.run.pk}:{m.endpoint_id}"
-            wanted.append(Want(m, treatment, key, *self._timing(m, now)))
+            wanted.append(Want(m, treatment, key, *self.timing_of(m.timezone, now)))
         campaign_id = str(self.campaign.pk)
         requests = [CapRequest(w.key, w.member.endpoint_id, campaign_id=campaign_id) for w in wanted if w.sendable]
         granted = caps_reserve(tenant=self.tenant, requests=requests, caps=self.caps, now=now) if self.caps else None
@@ -301,9 +320,9 @@ class Planner:
                 out.held_until[w.until].append(w.key)
         return out
 
-    def _timing(self, m: Member, now: datetime) -> tuple[str, str, datetime | None]:
-        """(status, reason, held until) from local time and quiet time."""
-        tz = zone(m.timezone)
+    def timing_of(self, timezone: str, now: datetime) -> tuple[str, str, datetime | None]:
+        """(status, reason, held until) of a member in this time zone, from local time and quiet time."""
+        tz = zone(timezone)
         at = now
         if self.campaign.is_local_time:
             if tz is None and self.campaign.no_timezone == Campaign.NoTimezone.SKIP:

@@ -10,6 +10,7 @@ from itertools import islice
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from channels.models import ChannelConfig, Delivery, Dispatch, Provider, Status
 from channels.selectors import config_for_channel
@@ -121,10 +122,16 @@ def deliveries_enqueue_bulk(*, dispatch: Dispatch, recipients: Sequence[Recipien
         return set()
     now = clock.now()
     with transaction.atomic():
-        chunk = Dispatch.objects.select_for_update().values_list("chunks", flat=True).get(pk=dispatch.pk)
         if connection.vendor == "postgresql":
+            # A sequence, not the Dispatch row: the caller's transaction (a journey advancer's claim) would hold
+            # that row's lock until it commits, and concurrent advancers sending the same activity would queue.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT nextval('channels_delivery_chunk_seq')")
+                chunk = int(cursor.fetchone()[0])
             inserted = _insert(dispatch, chunk, list(recipients), now, returning=True)
+            transaction.on_commit(lambda: _count_chunk(dispatch.pk))
         else:
+            chunk = Dispatch.objects.select_for_update().values_list("chunks", flat=True).get(pk=dispatch.pk)
             known = set(
                 Delivery.objects.filter(tenant_id=dispatch.tenant_id, key__in=[r.key for r in recipients]).values_list(
                     "key", flat=True
@@ -133,11 +140,15 @@ def deliveries_enqueue_bulk(*, dispatch: Dispatch, recipients: Sequence[Recipien
             fresh = [r for r in recipients if r.key not in known]
             _insert_orm(dispatch, chunk, fresh, now)
             inserted = {r.key for r in fresh}
-        Dispatch.objects.filter(pk=dispatch.pk).update(chunks=chunk + 1)
-        dispatch.chunks = chunk + 1
+            Dispatch.objects.filter(pk=dispatch.pk).update(chunks=chunk + 1)
         if send and any(r.status == Status.QUEUED and r.key in inserted for r in recipients):
             transaction.on_commit(lambda: chunk_enqueue(dispatch.tenant_id, dispatch.pk, chunk))
     return inserted
+
+
+def _count_chunk(dispatch_id: int) -> None:
+    """Dispatch.chunks counts a sequence-numbered chunk once it committed (its own short transaction)."""
+    Dispatch.objects.filter(pk=dispatch_id).update(chunks=F("chunks") + 1)
 
 
 # One statement per chunk with the rows as one JSON document: no model instances, no per-field preparation

@@ -77,8 +77,9 @@ def _delivery_type(channel: str) -> str:
     return names.get(channel, channel)
 
 
-def _channel_event(dispatch: Dispatch, row: Written) -> tuple[str, dict[str, str], dict[str, float]] | None:
-    options = (dispatch.message or {}).get("options") or {}
+def _channel_event(
+    dispatch: Dispatch, options: dict[str, object], row: Written
+) -> tuple[str, dict[str, str], dict[str, float]] | None:
     if dispatch.channel == Channel.EMAIL:
         kinds: dict[str, str] = {Status.SENT: "_email.send", Status.FAILED: "_email.rejected"}
         kind = kinds.get(row.status)
@@ -88,7 +89,7 @@ def _channel_event(dispatch: Dispatch, row: Written) -> tuple[str, dict[str, str
             return None
         attributes = {"message_id": row.provider_message_id, "destination": row.address}
         if options.get("FromAddress"):
-            attributes["from_address"] = options["FromAddress"]
+            attributes["from_address"] = str(options["FromAddress"])
         if row.status != Status.SENT:
             attributes["feedback"] = row.status_message[:1000]
         return kind, attributes, {}
@@ -111,18 +112,25 @@ def delivery_events_record(*, dispatch: Dispatch, rows: Sequence[Written], now: 
     if dispatch.source == Source.TEST or not rows:
         return 0
     source = _source_attributes(dispatch)
+    options = (dispatch.message or {}).get("options") or {}
     events: list[SystemEvent] = []
     prefix = {Source.CAMPAIGN: "campaign", Source.JOURNEY: "journey"}.get(Source(dispatch.source), "")
     kind_key = "delivery_type" if prefix == "campaign" else "journey_activity_type"
     delivery_type = _delivery_type(dispatch.channel)
+    # The source event's attributes depend only on the row's status: one dict per status, shared by its rows
+    # (and serialised once by the COPY).
+    shared: dict[tuple[str, str], dict[str, str]] = {}
+    empty: dict[str, float] = {}
     for row in rows:
         endpoint_id = row.endpoint_id or row.address
         if prefix:
-            attributes = {
-                **source,
-                f"{prefix}_send_status": send_status(row.status, row.reason),
-                kind_key: delivery_type,
-            }
+            attributes = shared.get((row.status, row.reason))
+            if attributes is None:
+                attributes = shared[(row.status, row.reason)] = {
+                    **source,
+                    f"{prefix}_send_status": send_status(row.status, row.reason),
+                    kind_key: delivery_type,
+                }
             events.append(
                 SystemEvent(
                     f"_{prefix}.send",
@@ -130,13 +138,13 @@ def delivery_events_record(*, dispatch: Dispatch, rows: Sequence[Written], now: 
                     row.user_id,
                     now,
                     attributes,
-                    {},
+                    empty,
                     dispatch.campaign_id,
                     dispatch.journey_id,
                     row.delivery_id,
                 )
             )
-        channel_event = _channel_event(dispatch, row)
+        channel_event = _channel_event(dispatch, options, row)
         if channel_event is not None:
             kind, attributes, metrics = channel_event
             events.append(
@@ -146,7 +154,7 @@ def delivery_events_record(*, dispatch: Dispatch, rows: Sequence[Written], now: 
                     row.user_id,
                     now,
                     {**source, **attributes},
-                    metrics,
+                    metrics or empty,
                     dispatch.campaign_id,
                     dispatch.journey_id,
                     row.delivery_id,

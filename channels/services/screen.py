@@ -7,11 +7,10 @@ from datetime import datetime
 
 from channels.models import Dispatch, Reason, Source, Status
 from channels.services.ledger import Claimed, Outcome
+from channels.services.recipients import EndpointRow, endpoint_rows_for_send
 from channels.services.render import Rendered, RenderPlan
 from channels.services.spend import limit_millicents, price_millicents, sms_spend_reserve
-from segments.codec import endpoint_to_pinpoint
-from segments.models import Endpoint
-from segments.selectors import consent_policy_for, endpoint_rows_by_ids, opted_in_among, suppressed_among
+from segments.selectors import consent_policy_for, opted_in_among, suppressed_among
 from templates.models import Channel
 from templates.services.rendering import RenderFailed, RenderingSkipped
 
@@ -35,8 +34,10 @@ class Screen:
                 )
             return []
         ids = [row.endpoint_id for row in claimed if row.endpoint_id]
-        endpoints = endpoint_rows_by_ids(tenant_id=self.dispatch.tenant_id, endpoint_ids=ids)
-        reachable: list[tuple[Claimed, Endpoint | None, str]] = []
+        endpoints = endpoint_rows_for_send(
+            tenant_id=self.dispatch.tenant_id, endpoint_ids=ids, application_id=self.plan.application_id
+        )
+        reachable: list[tuple[Claimed, EndpointRow | None, str]] = []
         for row in claimed:
             endpoint = endpoints.get(row.endpoint_id) if row.endpoint_id else None
             refusal = _refusal(row, endpoint)
@@ -65,17 +66,16 @@ class Screen:
             ready = self._spend(ready, now, outcomes)
         return ready
 
-    def _consenting(self, reachable: list[tuple[Claimed, Endpoint | None, str]]) -> set[str]:
+    def _consenting(self, reachable: list[tuple[Claimed, EndpointRow | None, str]]) -> set[str]:
         """Addresses sent to without an endpoint that an opted-in endpoint of the channel has (one query)."""
         bare = [address for _, endpoint, address in reachable if endpoint is None]
         return opted_in_among(tenant_id=self.dispatch.tenant_id, addresses=bare, channel=self.dispatch.channel)
 
     def _render(
-        self, row: Claimed, endpoint: Endpoint | None, address: str, outcomes: dict[int, Outcome]
+        self, row: Claimed, endpoint: EndpointRow | None, address: str, outcomes: dict[int, Outcome]
     ) -> Rendered | None:
-        data = endpoint_to_pinpoint(endpoint, application_id=self.plan.application_id) if endpoint else None
         try:
-            return self.plan.render(row, data, address)
+            return self.plan.render(row, endpoint.data if endpoint else None, address)
         except (RenderingSkipped, RenderFailed) as exc:
             outcomes[row.id] = Outcome(row.id, Status.FAILED, Reason.RENDERING_FAILURE, str(exc), address=address)
             return None
@@ -114,7 +114,7 @@ def _needs_consent(dispatch: Dispatch) -> bool:
     return bool(cached)
 
 
-def _refusal(row: Claimed, endpoint: Endpoint | None) -> tuple[str, str] | None:
+def _refusal(row: Claimed, endpoint: EndpointRow | None) -> tuple[str, str] | None:
     if row.endpoint_id and endpoint is None:
         return Reason.NO_ADDRESS, f"endpoint {row.endpoint_id} no longer exists"
     if endpoint is not None:

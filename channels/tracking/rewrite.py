@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -50,48 +49,66 @@ def unsubscribe_url(*, tenant_id: int, delivery_id: int, address: str) -> str:
     return public_url(f"/t/u/{token}")
 
 
-@dataclass(frozen=True)
-class EmailTracking:
-    """What one dispatch's emails get; `apply` is called once per rendered recipient."""
+# What a link tag becomes, decided once per distinct tag text: None (left alone), or the text before and after
+# the new href value and the click target ("" for the unsubscribe link).
+_Link = tuple[str, str, str] | None
 
-    tenant_id: int
+
+class EmailTracking:
+    """What one dispatch's emails get; `apply` is called once per rendered recipient. Made once per chunk: it
+    keeps the public URL and, per distinct link tag, whether and how it is rewritten (only the signing is per
+    recipient)."""
+
+    def __init__(self, tenant_id: int) -> None:
+        self.tenant_id = tenant_id
+        self.base = settings.ENGAGE_PUBLIC_URL.rstrip("/")
+        self.own = f"{self.base}/t/"
+        self.links: dict[str, _Link] = {}
 
     def apply(self, message: OutboundMessage) -> None:
-        unsubscribe = unsubscribe_url(
-            tenant_id=self.tenant_id, delivery_id=message.delivery_id, address=message.address
-        )
+        tenant_id, delivery_id = self.tenant_id, message.delivery_id
+        token = token_make(kind="unsubscribe", tenant_id=tenant_id, delivery_id=delivery_id, data=message.address)
+        unsubscribe = f"{self.base}/t/u/{token}"
         message.options.setdefault("UnsubscribeUrl", unsubscribe)
         body = message.parts.get("HtmlPart")
         if not isinstance(body, str) or not body:
             return
-        body = self._links(body, message.delivery_id, unsubscribe)
-        message.parts["HtmlPart"] = _with_pixel(
-            body, open_url(tenant_id=self.tenant_id, delivery_id=message.delivery_id)
-        )
+        body = self._links(body, delivery_id, unsubscribe)
+        pixel = f"{self.base}/t/o/{token_make(kind='open', tenant_id=tenant_id, delivery_id=delivery_id)}.gif"
+        message.parts["HtmlPart"] = _with_pixel(body, pixel)
 
     def _links(self, body: str, delivery_id: int, unsubscribe: str) -> str:
-        own = public_url("/t/")
-
         def tag(match: re.Match[str]) -> str:
             text = match.group(0)
-            href = HREF.search(text)
-            if href is None:
+            link = self.links[text] if text in self.links else self.links.setdefault(text, self._decide(text))
+            if link is None:
                 return text
-            target = html.unescape(next(g for g in href.groups()[1:] if g is not None)).strip()
-            if target.lower() == UNSUBSCRIBE_ANCHOR:
-                new = unsubscribe
-            elif (
-                WEB_URL.match(target)
-                and not target.startswith(own)
-                and not UNSUBSCRIBE_TAG.search(text)
-                and not NO_TRACK.search(text)
-            ):
-                new = click_url(tenant_id=self.tenant_id, delivery_id=delivery_id, url=target)
+            before, after, target = link
+            if target:
+                token = token_make(kind="click", tenant_id=self.tenant_id, delivery_id=delivery_id, data=target)
+                new = f"{self.base}/t/c/{token}"
             else:
-                return text
-            return f'{text[: href.start()]}{href.group(1)}"{html.escape(new)}"{text[href.end() :]}'
+                new = unsubscribe
+            return f'{before}"{html.escape(new)}"{after}'
 
         return LINK_TAG.sub(tag, body)
+
+    def _decide(self, text: str) -> _Link:
+        href = HREF.search(text)
+        if href is None:
+            return None
+        target = html.unescape(next(g for g in href.groups()[1:] if g is not None)).strip()
+        before, after = f"{text[: href.start()]}{href.group(1)}", text[href.end() :]
+        if target.lower() == UNSUBSCRIBE_ANCHOR:
+            return before, after, ""
+        if (
+            WEB_URL.match(target)
+            and not target.startswith(self.own)
+            and not UNSUBSCRIBE_TAG.search(text)
+            and not NO_TRACK.search(text)
+        ):
+            return before, after, target
+        return None
 
 
 def _with_pixel(body: str, url: str) -> str:

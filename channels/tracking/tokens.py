@@ -29,14 +29,16 @@ class Token:
     data: str = ""
 
 
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_PAIRS = [a + b for a in _DIGITS for b in _DIGITS]  # two digits per step: half the divisions
+
+
 def _b36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
-    while True:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-        if not number:
-            return out
+    while number >= 1296:
+        number, rest = divmod(number, 1296)
+        out = _PAIRS[rest] + out
+    return (_PAIRS[number] if number >= 36 else _DIGITS[number]) + out
 
 
 def _b64(data: bytes) -> str:
@@ -48,15 +50,17 @@ def _unb64(text: str) -> bytes:
 
 
 @lru_cache(maxsize=32)
-def _key(kind: str, secret: str) -> bytes:
-    # django.utils.crypto.salted_hmac's key derivation, done once per kind and secret instead of per token (the
-    # send path signs two or more tokens per email).
-    return hashlib.sha256(f"engage.channels.tracking.{kind}{secret}".encode()).digest()
+def _keyed(kind: str, secret: str) -> hmac.HMAC:
+    # django.utils.crypto.salted_hmac's key derivation and the HMAC's keyed inner/outer state, done once per kind
+    # and secret instead of per token (the send path signs two or more tokens per email); each token copies it.
+    key = hashlib.sha256(f"engage.channels.tracking.{kind}{secret}".encode()).digest()
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def _signature(kind: str, payload: str, secret: str) -> str:
-    digest = hmac.new(_key(kind, secret), payload.encode(), hashlib.sha256).digest()
-    return _b64(digest[:SIGNATURE_BYTES])
+    mac = _keyed(kind, secret).copy()
+    mac.update(payload.encode())
+    return _b64(mac.digest()[:SIGNATURE_BYTES])
 
 
 def token_make(*, kind: str, tenant_id: int, delivery_id: int, data: str = "") -> str:

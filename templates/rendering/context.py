@@ -29,8 +29,12 @@ def personalization_context(
     {"User.UserAttributes.FirstName": "there"}, used where the recipient has no value.
 
     `trusted`: the endpoint is already plain JSON (segments.codec built it from stored JSON): it is copied
-    without checking every value's type — the send path builds one per message."""
-    context = json_copy(endpoint) if trusted else plain(endpoint)
+    without checking every value's type — the send path builds one per message. Without `extra` or `defaults`
+    only the top level is written to, so a shallow copy keeps the caller's endpoint unchanged."""
+    if trusted:
+        context = json_copy(endpoint) if extra or defaults or type(endpoint) is not dict else dict(endpoint)
+    else:
+        context = plain(endpoint)
     if not isinstance(context, dict):
         raise TypeError("the endpoint must be a JSON object (Pinpoint's EndpointResponse)")
     endpoint_id = context.get("Id", context.get("EndpointId"))

@@ -44,9 +44,11 @@ WHERE p.journey_id = %s AND p.state = 'waiting' AND p.wake_at <= %s @ids
 ORDER BY p.wake_at LIMIT %s FOR UPDATE OF p SKIP LOCKED"""  # noqa: S608 (column names only)
 _JSON = [i for i, f in enumerate(_FIELDS) if f in ("trail", "data")]
 
+# The trail and data get only what this pass added (jsonb ||: array append, top-level key merge), so a long trail
+# is not encoded and sent back whole at every step.
 _WRITE = """UPDATE campaigns_participant p SET activity = o.activity, state = o.state, wake_at = o.wake_at,
-    step = o.step, trail = o.trail, data = o.data, exit_reason = o.exit_reason, exited_at = o.exited_at,
-    updated_at = %s
+    step = o.step, trail = p.trail || o.trail, data = p.data || o.data, exit_reason = o.exit_reason,
+    exited_at = o.exited_at, updated_at = %s
 FROM jsonb_to_recordset(%s::jsonb) AS o(id bigint, activity text, state text, wake_at timestamptz, step integer,
     trail jsonb, data jsonb, exit_reason text, exited_at timestamptz)
 WHERE p.id = o.id"""
@@ -111,6 +113,9 @@ class Pass:
             for j in Journey.objects.select_related("tenant").filter(pk__in={p.journey_id for p in participants})
         }
         self.counts: Counter[CountKey] = Counter()
+        # What this pass appended to each participant's trail and merged into its data (written with jsonb ||).
+        self.trail_added: dict[int, list[list[str]]] = defaultdict(list)
+        self.data_added: dict[int, dict[str, Any]] = defaultdict(dict)
 
     def run(self) -> None:
         todo = self.participants
@@ -160,9 +165,12 @@ class Pass:
             here = p.activity
             t, j = p.tenant_id, p.journey_id
             p.step += 1
-            p.trail = [*p.trail, [here, self.stamp, o.outcome]]
+            entry = [here, self.stamp, o.outcome]
+            p.trail = [*p.trail, entry]
+            self.trail_added[p.pk].append(entry)
             if o.data:
                 p.data = {**p.data, **o.data}
+                self.data_added[p.pk].update(o.data)
             for activity, metric in o.counts:
                 self.counts[(t, j, activity, metric)] += 1
             if o.next_activity is None:
@@ -192,8 +200,8 @@ class Pass:
                     "state": p.state,
                     "wake_at": p.wake_at.isoformat() if p.wake_at else None,
                     "step": p.step,
-                    "trail": p.trail,
-                    "data": p.data,
+                    "trail": self.trail_added.get(p.pk, []),
+                    "data": self.data_added.get(p.pk, {}),
                     "exit_reason": p.exit_reason,
                     "exited_at": p.exited_at.isoformat() if p.exited_at else None,
                 }
