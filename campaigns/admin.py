@@ -22,8 +22,21 @@ def _pretty(value: object) -> str:
     return format_html("<pre style='white-space: pre-wrap'>{}</pre>", json.dumps(value, indent=2, sort_keys=True))
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Journeys and their state are written by their services (checks, versions, audit): the admin shows them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Journey)
-class JourneyAdmin(admin.ModelAdmin):
+class JourneyAdmin(ReadOnlyAdmin):
     """Journeys are written through their services (checks, versions, audit): the admin shows them."""
 
     list_display = ["name", "tenant", "state", "version", "starts_at", "created_at"]
@@ -41,18 +54,9 @@ class JourneyAdmin(admin.ModelAdmin):
     def definition_json(self, obj: Journey) -> str:
         return _pretty(obj.definition)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False  # deleting goes through journey_delete (state checks, audit)
-
 
 @admin.register(JourneyVersion)
-class JourneyVersionAdmin(admin.ModelAdmin):
+class JourneyVersionAdmin(ReadOnlyAdmin):
     list_display = ["journey", "number", "tenant", "published_at"]
     list_filter = ["tenant"]
     search_fields = ["journey__name"]
@@ -64,18 +68,9 @@ class JourneyVersionAdmin(admin.ModelAdmin):
     def definition_json(self, obj: JourneyVersion) -> str:
         return _pretty(obj.definition)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(ReadOnlyAdmin):
     list_display = ["key", "journey", "kind", "version", "activity", "state", "wake_at", "exit_reason"]
     list_filter = ["state", "kind", "exit_reason"]
     search_fields = ["key", "journey__name"]
@@ -85,18 +80,9 @@ class ParticipantAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
         return [f.name for f in Participant._meta.fields]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(EntryRefusal)
-class EntryRefusalAdmin(admin.ModelAdmin):
+class EntryRefusalAdmin(ReadOnlyAdmin):
     """Refused entries are the engine's record: read only."""
 
     list_display = ["key", "journey", "kind", "reason", "times", "first_at", "at"]
@@ -107,12 +93,3 @@ class EntryRefusalAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
         return [f.name for f in EntryRefusal._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from engage.errors import Invalid
-from engage.events.models import is_system_event
+from engage.events.models import Event, is_system_event
 
 PATH = "Schedule.EventFilter"
 FILTER_TYPES = ("ENDPOINT", "SYSTEM")
@@ -104,6 +105,15 @@ class EventFilter:
                 (name, m["ComparisonOperator"], float(m["Value"])) for name, m in (dims.get("Metrics") or {}).items()
             ),
         )
+
+    def accepts(self, event: Event, start: datetime | None, end: datetime | None) -> bool:
+        """Whether an ingested event of an endpoint arrived between `start` and `end` (arrival counts, not the
+        client's timestamp) and matches the filter."""
+        if not event.endpoint_id:
+            return False
+        if (start is not None and event.arrival < start) or (end is not None and event.arrival >= end):
+            return False
+        return self.matches(event.event_type, event.attributes or {}, event.metrics or {})
 
     def matches(self, event_type: str, attributes: dict[str, Any], metrics: dict[str, Any]) -> bool:
         """Whether an ingested event (its type, attributes and metrics) triggers the campaign."""

@@ -6,20 +6,17 @@ batch when nothing changed). Ingestion calls `campaigns_trigger` (registered in 
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import redis
 from django.conf import settings
-from django.db import transaction
 
 from campaigns.eventfilter import EventFilter
 from campaigns.models import Campaign
 from engage.errors import Invalid
 from engage.events.models import Event
-from engage.redis import redis_client
+from engage.redis import VersionedCache
 from engage.tenancy.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -36,21 +33,15 @@ class Trigger:
 
     def accepts(self, event: Event) -> bool:
         """Arrival time counts (not the client's timestamp), between the campaign's start and end."""
-        if not event.endpoint_id:
-            return False
-        if (self.start is not None and event.arrival < self.start) or (
-            self.end is not None and event.arrival >= self.end
-        ):
-            return False
-        return self.filter.matches(event.event_type, event.attributes or {}, event.metrics or {})
+        return self.filter.accepts(event, self.start, self.end)
 
 
-_cache: dict[int, tuple[bytes | str, list[Trigger]]] = {}
+_index: VersionedCache[list[Trigger]] = VersionedCache(VERSION_KEY, "trigger index")
 
 
 def triggers_bump(*, tenant_id: int) -> None:
     """Once the transaction commits, make every process reload the tenant's trigger index on its next event."""
-    transaction.on_commit(lambda: redis_client().set(VERSION_KEY.format(tenant_id=tenant_id), uuid.uuid4().hex))
+    _index.bump(tenant_id=tenant_id)
 
 
 def _load(tenant: Tenant) -> list[Trigger]:
@@ -66,24 +57,7 @@ def _load(tenant: Tenant) -> list[Trigger]:
 
 def triggers_for(*, tenant: Tenant) -> list[Trigger]:
     """The tenant's armed triggers: from this process's cache while the Redis version is unchanged."""
-    key = VERSION_KEY.format(tenant_id=tenant.pk)
-    try:
-        client = redis_client()
-        version = client.get(key)
-        if version is None:
-            # No token yet (or Redis lost it): set one, so that caches made before are not trusted.
-            client.set(key, uuid.uuid4().hex, nx=True)
-            version = client.get(key)
-    except redis.RedisError:
-        log.warning("trigger index: Redis unavailable, reading tenant %s's triggers from the database", tenant.pk)
-        return _load(tenant)
-    cached = _cache.get(tenant.pk)
-    if cached is not None and version is not None and cached[0] == version:
-        return cached[1]
-    triggers = _load(tenant)
-    if version is not None:
-        _cache[tenant.pk] = (version, triggers)
-    return triggers
+    return _index.get(tenant_id=tenant.pk, load=lambda: _load(tenant))
 
 
 def event_campaigns_check(*, tenant: Tenant, campaign: Campaign) -> None:

@@ -7,13 +7,11 @@ events enter participants at once and their first step runs right away, in this 
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import redis
 from django.db import transaction
 
 from campaigns.eventfilter import EventFilter
@@ -23,7 +21,7 @@ from campaigns.journeys.engine.versions import version_definition
 from campaigns.models import Journey
 from engage import clock
 from engage.events.models import Event
-from engage.redis import redis_client
+from engage.redis import VersionedCache
 from engage.tenancy.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -43,21 +41,15 @@ class JourneyTrigger:
 
     def accepts(self, event: Event) -> bool:
         """Arrival time counts, between the journey's start and end."""
-        if not event.endpoint_id:
-            return False
-        if (self.start is not None and event.arrival < self.start) or (
-            self.end is not None and event.arrival >= self.end
-        ):
-            return False
-        return self.filter.matches(event.event_type, event.attributes or {}, event.metrics or {})
+        return self.filter.accepts(event, self.start, self.end)
 
 
-_cache: dict[int, tuple[bytes | str, list[JourneyTrigger]]] = {}
+_cache: VersionedCache[list[JourneyTrigger]] = VersionedCache(VERSION_KEY, "journey triggers")
 
 
 def journey_triggers_bump(*, tenant_id: int) -> None:
     """Once the transaction commits, make every process reload the tenant's journey triggers on its next event."""
-    transaction.on_commit(lambda: redis_client().set(VERSION_KEY.format(tenant_id=tenant_id), uuid.uuid4().hex))
+    _cache.bump(tenant_id=tenant_id)
 
 
 def _load(tenant: Tenant) -> list[JourneyTrigger]:
@@ -83,23 +75,7 @@ def _load(tenant: Tenant) -> list[JourneyTrigger]:
 
 def journey_triggers_for(*, tenant: Tenant) -> list[JourneyTrigger]:
     """The tenant's armed journeys: from this process's cache while the Redis version is unchanged."""
-    key = VERSION_KEY.format(tenant_id=tenant.pk)
-    try:
-        client = redis_client()
-        version = client.get(key)
-        if version is None:
-            client.set(key, uuid.uuid4().hex, nx=True)
-            version = client.get(key)
-    except redis.RedisError:
-        log.warning("journey triggers: Redis unavailable, reading tenant %s's journeys from the database", tenant.pk)
-        return _load(tenant)
-    cached = _cache.get(tenant.pk)
-    if cached is not None and version is not None and cached[0] == version:
-        return cached[1]
-    triggers = _load(tenant)
-    if version is not None:
-        _cache[tenant.pk] = (version, triggers)
-    return triggers
+    return _cache.get(tenant_id=tenant.pk, load=lambda: _load(tenant))
 
 
 def _event_data(event: Event) -> dict[str, Any]:
