@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Page, expect
 from rest_framework.test import APIClient
 
@@ -83,6 +84,14 @@ def api(owner: Membership) -> APIClient:
     """An API client logged in as the tenant's owner."""
     client = APIClient()
     client.force_authenticate(owner.user)
+    return client
+
+
+@pytest.fixture
+def owner_client(owner: Membership) -> Client:
+    """A console (Django test client) session logged in as the tenant's owner."""
+    client = Client()
+    client.force_login(owner.user)
     return client
 
 

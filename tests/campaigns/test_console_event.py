@@ -11,19 +11,12 @@ from django.test import Client
 from campaigns.models import Campaign
 from campaigns.services.lifecycle import campaign_launch
 from channels.models import Delivery
-from engage.tenancy.models import Membership, Tenant
+from engage.tenancy.models import Tenant
 from segments.services.ingest import events_ingest
 from tests.campaigns.support import endpoints, segment_all
 from tests.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def browser(owner: Membership) -> Client:
-    client = Client()
-    client.force_login(owner.user)
-    return client
 
 
 def schedule_url(campaign: Campaign) -> str:
@@ -46,9 +39,9 @@ def event_step(**extra: Any) -> dict[str, Any]:
     }
 
 
-def test_it_saves_the_event_filter_and_shows_it_again(browser: Client, tenant: Tenant) -> None:
+def test_it_saves_the_event_filter_and_shows_it_again(owner_client: Client, tenant: Tenant) -> None:
     campaign = CampaignFactory(tenant=tenant)
-    r = browser.post(schedule_url(campaign), event_step())
+    r = owner_client.post(schedule_url(campaign), event_step())
     assert r.status_code == 302, r.content.decode()[:2000]
     campaign.refresh_from_db()
     assert campaign.frequency == Campaign.Frequency.EVENT and campaign.start_immediate
@@ -56,7 +49,7 @@ def test_it_saves_the_event_filter_and_shows_it_again(browser: Client, tenant: T
     assert dims["EventType"]["Values"] == ["cart.abandoned"]
     assert dims["Attributes"] == {"plan": {"AttributeType": "INCLUSIVE", "Values": ["gold", "silver"]}}
     assert dims["Metrics"] == {"total": {"ComparisonOperator": "GREATER_THAN", "Value": 20.0}}
-    form = browser.get(schedule_url(campaign)).context["form"]
+    form = owner_client.get(schedule_url(campaign)).context["form"]
     assert (form.initial["start"], form.initial["event_type"], form.initial["event_values"]) == (
         "event",
         "cart.abandoned",
@@ -72,9 +65,11 @@ def test_it_saves_the_event_filter_and_shows_it_again(browser: Client, tenant: T
         ({"metric_value": ""}, "metric_value"),
     ],
 )
-def test_it_names_the_event_field_to_fix(browser: Client, tenant: Tenant, change: dict[str, str], field: str) -> None:
+def test_it_names_the_event_field_to_fix(
+    owner_client: Client, tenant: Tenant, change: dict[str, str], field: str
+) -> None:
     campaign = CampaignFactory(tenant=tenant)
-    r = browser.post(schedule_url(campaign), event_step(**change))
+    r = owner_client.post(schedule_url(campaign), event_step(**change))
     assert r.status_code == 400
     assert field in r.context["form"].errors
     campaign.refresh_from_db()
@@ -82,16 +77,16 @@ def test_it_names_the_event_field_to_fix(browser: Client, tenant: Tenant, change
 
 
 def test_the_launched_campaign_sends_on_the_matching_event_only(
-    browser: Client, tenant: Tenant, django_capture_on_commit_callbacks: Any
+    owner_client: Client, tenant: Tenant, django_capture_on_commit_callbacks: Any
 ) -> None:
     endpoints(tenant, 2, channel="EMAIL")
     segment = segment_all(tenant)
     campaign = CampaignFactory(tenant=tenant)
     web = f"/t/{tenant.public_id}/campaigns/{campaign.pk}/setup/"
-    assert browser.post(web + "segment/", {"segment": segment.public_id}).status_code == 302
+    assert owner_client.post(web + "segment/", {"segment": segment.public_id}).status_code == 302
     message = {"channel": "EMAIL", "source": "inline", "subject": "Your cart", "html_body": "<p>Come back</p>"}
-    assert browser.post(web + "message/", message).status_code == 302
-    assert browser.post(web + "schedule/", event_step()).status_code == 302
+    assert owner_client.post(web + "message/", message).status_code == 302
+    assert owner_client.post(web + "schedule/", event_step()).status_code == 302
     campaign_launch(campaign=Campaign.objects.get(pk=campaign.pk), by="tests")
 
     def event(endpoint_id: str, plan: str, total: float) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from campaigns.services import campaign_create
 from channels.models import Delivery, Source
-from engage.tenancy.models import AuditLog, Membership, Role, Tenant
+from engage.tenancy.models import AuditLog, Role, Tenant
 from segments.services.segments import segment_create
 from tests.campaigns.support import endpoints, push_body, segment_all, url
 
@@ -99,38 +99,33 @@ def page(tenant: Tenant, path: str = "") -> str:
     return f"/t/{tenant.public_id}/campaigns/{path}"
 
 
-@pytest.fixture
-def browser(owner: Membership) -> Client:
-    client = Client()
-    client.force_login(owner.user)
-    return client
-
-
-def test_the_page_sends_a_test_from_its_dialog(browser: Client, tenant: Tenant) -> None:
+def test_the_page_sends_a_test_from_its_dialog(owner_client: Client, tenant: Tenant) -> None:
     pk = email_campaign(tenant)
-    detail = browser.get(page(tenant, f"{pk}/")).content.decode()
+    detail = owner_client.get(page(tenant, f"{pk}/")).content.decode()
     assert "Send test…" in detail and 'id="test-dialog"' in detail
-    r = browser.post(page(tenant, f"{pk}/test-send/"), {"target": "addresses", "addresses": "a@example.com\nb@x.io"})
+    r = owner_client.post(
+        page(tenant, f"{pk}/test-send/"), {"target": "addresses", "addresses": "a@example.com\nb@x.io"}
+    )
     assert r.status_code == 302
-    shown = browser.get(page(tenant, f"{pk}/")).content.decode()
+    shown = owner_client.get(page(tenant, f"{pk}/")).content.decode()
     assert "Test sent: 2 messages" in shown
     assert Delivery.objects.filter(dispatch__source=Source.TEST, status="sent").count() == 2
 
 
-def test_the_page_shows_a_refused_test_as_an_error(browser: Client, tenant: Tenant) -> None:
+def test_the_page_shows_a_refused_test_as_an_error(owner_client: Client, tenant: Tenant) -> None:
     pk = email_campaign(tenant)
     many = ",".join(f"a{i}@example.com" for i in range(11))
-    browser.post(page(tenant, f"{pk}/test-send/"), {"target": "addresses", "addresses": many})
-    shown = browser.get(page(tenant, f"{pk}/")).content.decode()
+    owner_client.post(page(tenant, f"{pk}/test-send/"), {"target": "addresses", "addresses": many})
+    shown = owner_client.get(page(tenant, f"{pk}/")).content.decode()
     assert "Addresses: Give at most 10 addresses for a test." in shown
     assert not Delivery.objects.exists()
 
 
 def test_the_page_refuses_viewers_and_other_tenants(
-    browser: Client, tenant: Tenant, other_tenant: Tenant, member_factory: Any
+    owner_client: Client, tenant: Tenant, other_tenant: Tenant, member_factory: Any
 ) -> None:
     theirs = email_campaign(other_tenant)
-    assert browser.post(page(tenant, f"{theirs}/test-send/"), {"addresses": "a@example.com"}).status_code == 404
+    assert owner_client.post(page(tenant, f"{theirs}/test-send/"), {"addresses": "a@example.com"}).status_code == 404
     viewer = member_factory(tenant, Role.VIEWER, "viewer@acme.test")
     client = Client()
     client.force_login(viewer.user)

@@ -28,21 +28,16 @@ def page(name: str, tenant: Tenant, *args: Any) -> str:
     return reverse(f"event_streams:{name}", args=[tenant.public_id, *args])
 
 
-@pytest.fixture
-def browser(owner: Membership) -> Client:
-    client = Client()
-    client.force_login(owner.user)
-    return client
-
-
-def test_the_list_shows_lag_last_error_and_last_success(browser: Client, tenant: Tenant, receiver: Receiver) -> None:
+def test_the_list_shows_lag_last_error_and_last_success(
+    owner_client: Client, tenant: Tenant, receiver: Receiver
+) -> None:
     stream = webhook_stream(tenant, receiver.url, name="Warehouse hook")
     put_events(tenant, 3)
     clock.advance(seconds=180)
     receiver.fail_next = 1
     stream_export(tenant_id=tenant.pk, stream_id=stream.pk)
 
-    body = browser.get(page("list", tenant)).content.decode()
+    body = owner_client.get(page("list", tenant)).content.decode()
 
     assert "Warehouse hook" in body and receiver.url in body
     assert "Failing" in body and "HTTP 503" in body
@@ -52,14 +47,16 @@ def test_the_list_shows_lag_last_error_and_last_success(browser: Client, tenant:
 
     clock.advance(seconds=5)
     stream_export(tenant_id=tenant.pk, stream_id=stream.pk)
-    body = browser.get(page("list", tenant)).content.decode()
+    body = owner_client.get(page("list", tenant)).content.decode()
     assert "Up to date" in body and "3 sent in all" in body
 
 
 def test_the_settings_tabs_show_event_streams_to_managers_only(
-    browser: Client, tenant: Tenant, member_factory: Callable[..., Membership]
+    owner_client: Client, tenant: Tenant, member_factory: Callable[..., Membership]
 ) -> None:
-    assert page("list", tenant) in browser.get(reverse("tenancy:settings", args=[tenant.public_id])).content.decode()
+    assert (
+        page("list", tenant) in owner_client.get(reverse("tenancy:settings", args=[tenant.public_id])).content.decode()
+    )
     marketer = Client()
     marketer.force_login(member_factory(tenant, Role.MARKETER).user)
     assert (
@@ -69,10 +66,10 @@ def test_the_settings_tabs_show_event_streams_to_managers_only(
     assert marketer.post(page("create", tenant), {"kind": "s3", "name": "x"}).status_code == 403
 
 
-def test_it_creates_a_destination_of_each_kind_from_its_form(browser: Client, tenant: Tenant) -> None:
-    chooser = browser.get(page("create", tenant)).content.decode()
+def test_it_creates_a_destination_of_each_kind_from_its_form(owner_client: Client, tenant: Tenant) -> None:
+    chooser = owner_client.get(page("create", tenant)).content.decode()
     assert "?kind=s3" in chooser and "?kind=webhook" in chooser
-    form = browser.get(page("create", tenant) + "?kind=webhook").content.decode()
+    form = owner_client.get(page("create", tenant) + "?kind=webhook").content.decode()
     assert 'name="webhook_secret"' in form and "s3_url" not in form
 
     forms = {
@@ -94,7 +91,7 @@ def test_it_creates_a_destination_of_each_kind_from_its_form(browser: Client, te
         },
     }
     for kind, data in forms.items():
-        r = browser.post(page("create", tenant), {"kind": kind, **data})
+        r = owner_client.post(page("create", tenant), {"kind": kind, **data})
         assert r.status_code == 302, r.content.decode()[:2000]
 
     streams = {s.kind: s for s in EventStream.objects.filter(tenant=tenant)}
@@ -104,8 +101,8 @@ def test_it_creates_a_destination_of_each_kind_from_its_form(browser: Client, te
     assert (streams["webhook"].webhook_secret, streams["webhook"].cursor) == (WEBHOOK_SECRET, 0)
 
 
-def test_it_shows_what_to_fix_on_the_field(browser: Client, tenant: Tenant) -> None:
-    r = browser.post(
+def test_it_shows_what_to_fix_on_the_field(owner_client: Client, tenant: Tenant) -> None:
+    r = owner_client.post(
         page("create", tenant), {"kind": "s3", "name": "Lake", "s3_url": "s3://Bad_Bucket/x", "region": "us-east-1"}
     )
 
@@ -114,11 +111,11 @@ def test_it_shows_what_to_fix_on_the_field(browser: Client, tenant: Tenant) -> N
         "s3_url": ["'Bad_Bucket' is not a valid bucket name (3–63 lowercase letters, digits, dots and hyphens)"]
     }
     assert not EventStream.objects.exists()
-    unknown = browser.post(page("create", tenant), {"kind": "ftp", "name": "x"})
+    unknown = owner_client.post(page("create", tenant), {"kind": "ftp", "name": "x"})
     assert unknown.status_code == 302 and not EventStream.objects.exists()
 
 
-def test_editing_keeps_secrets_left_empty_and_never_shows_them(browser: Client, tenant: Tenant) -> None:
+def test_editing_keeps_secrets_left_empty_and_never_shows_them(owner_client: Client, tenant: Tenant) -> None:
     stream = stream_create(
         tenant=tenant,
         by="tests",
@@ -129,11 +126,11 @@ def test_editing_keeps_secrets_left_empty_and_never_shows_them(browser: Client, 
         access_key_id="AKIAEXAMPLE123456",
         secret_access_key="very-secret-key",
     )
-    form = browser.get(page("edit", tenant, stream.pk)).content.decode()
+    form = owner_client.get(page("edit", tenant, stream.pk)).content.decode()
     assert "very-secret-key" not in form and "AKIAEXAMPLE123456" not in form
     assert "an access key" in form
 
-    r = browser.post(
+    r = owner_client.post(
         page("edit", tenant, stream.pk),
         {"name": "Stream 2", "stream_name": "b", "region": "eu-west-1", "access_key_id": "", "secret_access_key": ""},
     )
@@ -142,7 +139,7 @@ def test_editing_keeps_secrets_left_empty_and_never_shows_them(browser: Client, 
     stream.refresh_from_db()
     assert (stream.name, stream.stream_name, stream.region) == ("Stream 2", "b", "eu-west-1")
     assert stream.secret_access_key == "very-secret-key"
-    browser.post(
+    owner_client.post(
         page("edit", tenant, stream.pk),
         {"name": "Stream 2", "stream_name": "b", "region": "eu-west-1", "default_credentials": "on"},
     )
@@ -150,32 +147,32 @@ def test_editing_keeps_secrets_left_empty_and_never_shows_them(browser: Client, 
     assert not stream.uses_access_key
 
 
-def test_enable_disable_test_and_delete(browser: Client, tenant: Tenant, receiver: Receiver) -> None:
+def test_enable_disable_test_and_delete(owner_client: Client, tenant: Tenant, receiver: Receiver) -> None:
     stream = webhook_stream(tenant, receiver.url)
 
-    browser.post(page("toggle", tenant, stream.pk))
+    owner_client.post(page("toggle", tenant, stream.pk))
     assert EventStream.objects.get(pk=stream.pk).enabled is False
-    browser.post(page("toggle", tenant, stream.pk))
+    owner_client.post(page("toggle", tenant, stream.pk))
     assert EventStream.objects.get(pk=stream.pk).enabled is True
 
-    shown = browser.post(page("test", tenant, stream.pk), follow=True).content.decode()
+    shown = owner_client.post(page("test", tenant, stream.pk), follow=True).content.decode()
     assert "Test record sent to Webhook: HTTP 200" in shown
     receiver.fail_next = 1
-    shown = browser.post(page("test", tenant, stream.pk), follow=True).content.decode()
+    shown = owner_client.post(page("test", tenant, stream.pk), follow=True).content.decode()
     assert "did not take the test record" in shown and "HTTP 503" in shown
 
-    browser.post(page("delete", tenant, stream.pk))
+    owner_client.post(page("delete", tenant, stream.pk))
     assert not EventStream.objects.filter(pk=stream.pk).exists()
 
 
 def test_another_tenants_destination_is_not_found(
-    browser: Client, tenant: Tenant, other_tenant: Tenant, receiver: Receiver
+    owner_client: Client, tenant: Tenant, other_tenant: Tenant, receiver: Receiver
 ) -> None:
     theirs = webhook_stream(other_tenant, receiver.url)
     for name in ("edit", "toggle", "test", "delete"):
-        assert browser.post(page(name, tenant, theirs.pk)).status_code == 404
-    assert browser.get(page("edit", tenant, theirs.pk)).status_code == 404
-    assert browser.get(page("list", other_tenant)).status_code == 404
+        assert owner_client.post(page(name, tenant, theirs.pk)).status_code == 404
+    assert owner_client.get(page("edit", tenant, theirs.pk)).status_code == 404
+    assert owner_client.get(page("list", other_tenant)).status_code == 404
     assert EventStream.objects.get(pk=theirs.pk).enabled and receiver.requests == []
 
 

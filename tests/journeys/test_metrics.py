@@ -12,17 +12,10 @@ from rest_framework.test import APIClient
 
 from campaigns.journeys.metrics import activities_metrics, activity_counts, journey_metrics
 from campaigns.journeys.metrics_engagement import activity_engagement
-from engage.tenancy.models import Membership, Tenant
+from engage.tenancy.models import Tenant
 from tests.journeys.metrics_support import journey_seed, ledger_seed, participant_add
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def browser(owner: Membership) -> Client:
-    client = Client()
-    client.force_login(owner.user)
-    return client
 
 
 def api_url(tenant: Tenant, path: str) -> str:
@@ -71,10 +64,10 @@ def test_engagement_ignores_other_journeys(tenant: Tenant) -> None:
     assert activity_engagement(journey=mine) == {}
 
 
-def test_the_console_page_draws_the_charts_and_the_table(browser: Client, tenant: Tenant) -> None:
+def test_the_console_page_draws_the_charts_and_the_table(owner_client: Client, tenant: Tenant) -> None:
     journey = journey_seed(tenant)
     ledger_seed(journey)
-    r = browser.get(f"/t/{tenant.public_id}/journeys/{journey.pk}/metrics/")
+    r = owner_client.get(f"/t/{tenant.public_id}/journeys/{journey.pk}/metrics/")
     assert r.status_code == 200
     html = r.content.decode()
     assert 'class="ring"' in html and 'aria-label="Entries over time"' in html
@@ -83,10 +76,10 @@ def test_the_console_page_draws_the_charts_and_the_table(browser: Client, tenant
     assert f'href="/t/{tenant.public_id}/journeys/{journey.pk}/participants/"' in html
 
 
-def test_the_csv_has_one_row_per_activity(browser: Client, tenant: Tenant) -> None:
+def test_the_csv_has_one_row_per_activity(owner_client: Client, tenant: Tenant) -> None:
     journey = journey_seed(tenant)
     ledger_seed(journey)
-    r = browser.get(f"/t/{tenant.public_id}/journeys/{journey.pk}/metrics.csv")
+    r = owner_client.get(f"/t/{tenant.public_id}/journeys/{journey.pk}/metrics.csv")
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     rows = {row["activity"]: row for row in csv.DictReader(io.StringIO(r.content.decode()))}
     assert set(rows) == {"mail", "wait", "opened", "hold", "sms", "dice", "end"}
@@ -113,12 +106,12 @@ def test_the_api_answers_pinpoint_shaped_metrics(api: APIClient, tenant: Tenant)
 
 
 def test_other_tenants_journeys_are_not_found(
-    browser: Client, api: APIClient, other_tenant: Tenant, tenant: Tenant
+    owner_client: Client, api: APIClient, other_tenant: Tenant, tenant: Tenant
 ) -> None:
     theirs = journey_seed(other_tenant)
     for path in ("metrics/", "metrics.csv", "participants/?q=ep-w1"):
-        assert browser.get(f"/t/{tenant.public_id}/journeys/{theirs.pk}/{path}").status_code == 404
-        assert browser.get(f"/t/{other_tenant.public_id}/journeys/{theirs.pk}/{path}").status_code == 404
+        assert owner_client.get(f"/t/{tenant.public_id}/journeys/{theirs.pk}/{path}").status_code == 404
+        assert owner_client.get(f"/t/{other_tenant.public_id}/journeys/{theirs.pk}/{path}").status_code == 404
     for path in ("metrics/", "activities/mail/metrics/", "metrics.csv", "participants/?endpoint_id=ep-w1"):
         assert api.get(api_url(tenant, f"{theirs.pk}/{path}")).status_code == 404
         assert api.get(api_url(other_tenant, f"{theirs.pk}/{path}")).status_code == 404

@@ -13,20 +13,13 @@ from campaigns.journeys.engine.enter import member_of, participants_enter
 from campaigns.journeys.engine.refusals import refusals_prune, refusals_record
 from campaigns.models import EntryRefusal, Participant
 from engage import clock
-from engage.tenancy.models import Membership, Tenant
+from engage.tenancy.models import Tenant
 from segments.services.endpoints import endpoint_upsert
 from tests.journeys.metrics_support import delivery_add, dispatch_add, journey_seed, participant_add
 
 pytestmark = pytest.mark.django_db
 
 TRAIL = [("mail", 5, "sent"), ("wait", 4, "waited"), ("opened", 3, "branch:sms"), ("sms", 3, "not_sent:quiet_time")]
-
-
-@pytest.fixture
-def browser(owner: Membership) -> Client:
-    client = Client()
-    client.force_login(owner.user)
-    return client
 
 
 def seeded(tenant: Tenant):  # type: ignore[no-untyped-def]
@@ -78,21 +71,21 @@ def test_the_api_finds_every_entry_by_endpoint_user_or_address(api: APIClient, t
     assert r.status_code == 400 and "endpoint id" in r.content.decode()
 
 
-def test_the_console_page_shows_where_and_why(browser: Client, tenant: Tenant) -> None:
+def test_the_console_page_shows_where_and_why(owner_client: Client, tenant: Tenant) -> None:
     journey, first, second = seeded(tenant)
     page = f"/t/{tenant.public_id}/journeys/{journey.pk}/participants/"
-    html = browser.get(page, {"by": "user_id", "q": "jane"}).content.decode()
+    html = owner_client.get(page, {"by": "user_id", "q": "jane"}).content.decode()
     assert f'data-participant="{second.pk}"' in html and f'data-participant="{first.pk}"' in html
     assert "Current activity" in html and "not_sent:quiet_time" in html and "Europe/Paris" in html
     assert 'data-refusal="reentry_interval"' in html and "Re-entry interval not over" in html
-    none = browser.get(page, {"by": "endpoint_id", "q": "nobody"}).content.decode()
+    none = owner_client.get(page, {"by": "endpoint_id", "q": "nobody"}).content.decode()
     assert 'id="none"' in none
-    bad = browser.get(page, {"by": "address", "q": " "})
+    bad = owner_client.get(page, {"by": "address", "q": " "})
     assert bad.status_code == 400 and "Give an endpoint id" in bad.content.decode()
 
 
 def test_refused_entries_recorded_by_the_engine_explain_a_key_that_is_not_in(
-    api: APIClient, browser: Client, tenant: Tenant
+    api: APIClient, owner_client: Client, tenant: Tenant
 ) -> None:
     journey = journey_seed(tenant)
     definition = {"StartActivity": "mail", "Limits": {"EndpointReentryCap": 1}}
@@ -110,7 +103,9 @@ def test_refused_entries_recorded_by_the_engine_explain_a_key_that_is_not_in(
     (row,) = reply["RefusedEntries"]
     assert (row["kind"], row["key"], row["reason"], row["times"]) == ("endpoint", "ep-late", "reentry_cap", 2)
     assert row["first_at"] < row["at"]
-    html = browser.get(f"/t/{tenant.public_id}/journeys/{journey.pk}/participants/", {"q": "ep-late"}).content.decode()
+    html = owner_client.get(
+        f"/t/{tenant.public_id}/journeys/{journey.pk}/participants/", {"q": "ep-late"}
+    ).content.decode()
     assert "Max entries per endpoint reached" in html and "Its entries were refused" in html
 
 

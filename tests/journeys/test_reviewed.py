@@ -13,17 +13,10 @@ from campaigns.journeys.services.review import journey_review
 from campaigns.journeys.services.reviewed import recommendation_key
 from campaigns.journeys.services.writes import journey_create
 from campaigns.models import Journey
-from engage.tenancy.models import Membership, Tenant
+from engage.tenancy.models import Tenant
 from tests.journeys.bodies import Audience, audience, event_entry, simple
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def browser(owner: Membership) -> Client:
-    client = Client()
-    client.force_login(owner.user)
-    return client
 
 
 def body(a: Audience, **extra: Any) -> dict[str, Any]:
@@ -52,41 +45,41 @@ def builder_state(client: Client, j: Journey) -> dict[str, Any]:
     return dict(json.loads(raw))
 
 
-def test_marks_survive_a_reload_and_stay_out_of_the_definition(browser: Client, tenant: Tenant) -> None:
+def test_marks_survive_a_reload_and_stay_out_of_the_definition(owner_client: Client, tenant: Tenant) -> None:
     j = journey_create(tenant=tenant, body=body(audience(tenant)), by="tests")
     settings_key, hold_key = keys_of(j)
-    r = mark(browser, j, settings_key)
+    r = mark(owner_client, j, settings_key)
     assert r.status_code == 200 and r.json() == {"reviewed": [settings_key]}
-    assert mark(browser, j, hold_key).json()["reviewed"] == sorted([settings_key, hold_key])
-    assert builder_state(browser, j)["reviewed"] == sorted([settings_key, hold_key])
+    assert mark(owner_client, j, hold_key).json()["reviewed"] == sorted([settings_key, hold_key])
+    assert builder_state(owner_client, j)["reviewed"] == sorted([settings_key, hold_key])
     j.refresh_from_db()
     assert "reviewed" not in json.dumps(j.definition) and set(j.reviewed) == {settings_key, hold_key}
-    assert mark(browser, j, hold_key, reviewed=False).json()["reviewed"] == [settings_key]
-    refused = mark(browser, j, "|Name|not a recommendation")
+    assert mark(owner_client, j, hold_key, reviewed=False).json()["reviewed"] == [settings_key]
+    refused = mark(owner_client, j, "|Name|not a recommendation")
     assert refused.status_code == 400 and refused.json()["error"]["field"] == "key"
 
 
-def test_a_material_change_voids_only_the_marks_it_concerns(browser: Client, tenant: Tenant) -> None:
+def test_a_material_change_voids_only_the_marks_it_concerns(owner_client: Client, tenant: Tenant) -> None:
     a = audience(tenant)
     j = journey_create(tenant=tenant, body=body(a), by="tests")
     settings_key, hold_key = keys_of(j)
-    mark(browser, j, settings_key)
-    mark(browser, j, hold_key)
+    mark(owner_client, j, settings_key)
+    mark(owner_client, j, hold_key)
     described = body(a)
     described["Activities"]["hold"]["Description"] = "Keep everyone out for now"
-    saved = browser.post(f"/t/{tenant.public_id}/journeys/{j.pk}/save/", json.dumps(described), "application/json")
+    saved = owner_client.post(f"/t/{tenant.public_id}/journeys/{j.pk}/save/", json.dumps(described), "application/json")
     assert saved.json()["reviewed"] == sorted([settings_key, hold_key])  # a description is not a material change
     changed = body(a, QuietTime={"Start": "22:00", "End": "07:00"}, WaitForQuietTime=True)
     changed["Activities"]["hold"]["Description"] = "Keep everyone out for now"
-    saved = browser.post(f"/t/{tenant.public_id}/journeys/{j.pk}/save/", json.dumps(changed), "application/json")
+    saved = owner_client.post(f"/t/{tenant.public_id}/journeys/{j.pk}/save/", json.dumps(changed), "application/json")
     assert saved.json()["reviewed"] == [hold_key]  # the settings changed: review the settings advice again
     changed["Activities"]["wait1"]["Wait"]["WaitTime"] = {"WaitFor": "P2D"}
-    saved = browser.post(f"/t/{tenant.public_id}/journeys/{j.pk}/save/", json.dumps(changed), "application/json")
+    saved = owner_client.post(f"/t/{tenant.public_id}/journeys/{j.pk}/save/", json.dumps(changed), "application/json")
     assert saved.json()["reviewed"] == [hold_key]  # another activity's edit leaves the holdout's mark alone
-    assert builder_state(browser, j)["reviewed"] == [hold_key]
+    assert builder_state(owner_client, j)["reviewed"] == [hold_key]
 
 
-def test_another_tenants_journey_is_not_found(browser: Client, tenant: Tenant, other_tenant: Tenant) -> None:
+def test_another_tenants_journey_is_not_found(owner_client: Client, tenant: Tenant, other_tenant: Tenant) -> None:
     j = journey_create(tenant=other_tenant, body=body(audience(other_tenant)), by="tests")
     url = f"/t/{tenant.public_id}/journeys/{j.pk}/reviewed/"
-    assert browser.post(url, data=json.dumps({"key": "x"}), content_type="application/json").status_code == 404
+    assert owner_client.post(url, data=json.dumps({"key": "x"}), content_type="application/json").status_code == 404
