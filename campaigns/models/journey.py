@@ -105,7 +105,10 @@ class Participant(TenantScopedModel):
         DONE = "done", "Left the journey"
 
     id = models.BigAutoField(primary_key=True)
-    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="participants")
+    # No single-column indexes on the foreign keys: participant_key (tenant, key) and participant_activity (journey,
+    # activity, state) lead with them, and every step rewrites the row in each index.
+    tenant = models.ForeignKey("tenancy.Tenant", on_delete=models.CASCADE, related_name="+", db_index=False)
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="participants", db_index=False)
     version = models.PositiveIntegerField()
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.ENDPOINT)
     key = models.CharField(max_length=256, help_text="endpoint id, or user id for a user participant")

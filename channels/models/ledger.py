@@ -116,7 +116,10 @@ class Delivery(TenantScopedModel):
     past its lease without it was never handed over (safe to send again); with it, its fate is unknown."""
 
     id = models.BigAutoField(primary_key=True)
-    dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="deliveries")
+    # No single-column indexes on the two foreign keys: delivery_unique_key (tenant, key) and delivery_chunk_status
+    # (dispatch, chunk, status) lead with them, and each index is one more write per ledger row inserted or moved.
+    tenant = models.ForeignKey("tenancy.Tenant", on_delete=models.CASCADE, related_name="+", db_index=False)
+    dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     chunk = models.PositiveIntegerField(default=0)
     key = models.CharField(max_length=255)
     channel = models.CharField(max_length=16, choices=Channel.choices)

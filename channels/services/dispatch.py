@@ -123,13 +123,8 @@ def deliveries_enqueue_bulk(*, dispatch: Dispatch, recipients: Sequence[Recipien
     now = clock.now()
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            # A sequence, not the Dispatch row: the caller's transaction (a journey advancer's claim) would hold
-            # that row's lock until it commits, and concurrent advancers sending the same activity would queue.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT nextval('channels_delivery_chunk_seq')")
-                chunk = int(cursor.fetchone()[0])
+            chunk = chunk_number_take(dispatch)
             inserted = _insert(dispatch, chunk, list(recipients), now, returning=True)
-            transaction.on_commit(lambda: _count_chunk(dispatch.pk))
         else:
             chunk = Dispatch.objects.select_for_update().values_list("chunks", flat=True).get(pk=dispatch.pk)
             known = set(
@@ -144,6 +139,17 @@ def deliveries_enqueue_bulk(*, dispatch: Dispatch, recipients: Sequence[Recipien
         if send and any(r.status == Status.QUEUED and r.key in inserted for r in recipients):
             transaction.on_commit(lambda: chunk_enqueue(dispatch.tenant_id, dispatch.pk, chunk))
     return inserted
+
+
+def chunk_number_take(dispatch: Dispatch) -> int:
+    """PostgreSQL: a new chunk number for rows the caller inserts in its transaction; Dispatch.chunks counts it once
+    that commits. A sequence, not the Dispatch row: the caller's transaction (a journey advancer's claim) would hold
+    that row's lock until it commits, and concurrent advancers sending the same activity would queue."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('channels_delivery_chunk_seq')")
+        chunk = int(cursor.fetchone()[0])
+    transaction.on_commit(lambda: _count_chunk(dispatch.pk))
+    return chunk
 
 
 def _count_chunk(dispatch_id: int) -> None:

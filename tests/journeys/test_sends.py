@@ -152,3 +152,55 @@ def test_sms_options_and_the_journey_rate_reach_the_dispatch(tenant: Tenant) -> 
     assert limiter is not None and limiter.keys[0] == f"engage:rate:{tenant.pk}:journey:{j.pk}:grants"
     send_all(tenant)
     assert Delivery.objects.get(tenant=tenant).payload["Body"] == "We miss you "
+
+
+def _ledger(tenant: Tenant, j: object, people: list[object]) -> set[tuple[str, str, str, str]]:
+    """(participant key, endpoint, key suffix after the activity, status) of one journey's rows."""
+    names = {f"j{j.pk}:{p.pk}:send": p.key for p in people}  # type: ignore[attr-defined]
+    out = set()
+    for endpoint_id, key, status in Delivery.objects.filter(tenant=tenant, key__startswith=f"j{j.pk}:").values_list(
+        "endpoint_id", "key", "status"
+    ):
+        prefix = next(p for p in names if key.startswith(p))
+        out.add((names[prefix], endpoint_id, key[len(prefix) :], status))
+    return out
+
+
+def test_the_set_based_plan_and_the_per_participant_plan_agree(tenant: Tenant) -> None:
+    """Both ways of planning a send step give the same outcomes and ledger rows, long endpoint ids included."""
+    from campaigns.journeys.engine.sends import SendActivity
+
+    email_template(tenant)
+    long_id = "x" * 250
+    endpoint(tenant, "e0", "EMAIL", "p0@example.com")
+    endpoint(tenant, "sms-only", "SMS", "+12025550100")
+    endpoint(tenant, "home", "EMAIL", "ann@home.example", user_id="ann")
+    endpoint(tenant, long_id, "EMAIL", "ann@long.example", user_id="ann")
+    endpoint(tenant, "phone", "SMS", "+12025550101", user_id="ann")
+    endpoint(tenant, "bob-phone", "SMS", "+12025550102", user_id="bob")
+    results = []
+    for run in ("_run_set", "_run_each"):
+        j = email_journey(tenant)
+        people = [
+            participant(j, "e0", "send"),
+            participant(j, "sms-only", "send"),
+            participant(j, "missing", "send"),
+            participant(j, "ann", "send", kind="user"),
+            participant(j, "bob", "send", kind="user"),
+        ]
+        outcomes = getattr(SendActivity(batch(j, "send", people)), run)()
+        replayed = getattr(SendActivity(batch(j, "send", people[:1])), run)()
+        results.append(
+            (
+                [(o.next_activity, o.outcome, sorted(o.counts), o.data) for o in [*outcomes, *replayed]],
+                _ledger(tenant, j, people),
+            )
+        )
+    assert results[0] == results[1]
+    outcomes, ledger = results[0]
+    assert [o[1] for o in outcomes] == ["sent", "not_sent:unsupported_channel", "not_sent:no_endpoint", "sent",
+                                        "not_sent:unsupported_channel", "sent"]  # fmt: skip
+    assert outcomes[3][2] == [("send", "sent"), ("send", "sent")] and outcomes[5][2] == []
+    long_suffix = next(s for _, e, s, _ in ledger if e == long_id)
+    assert long_suffix.startswith(":#") and len(long_suffix) == 42
+    assert {(p, e) for p, e, _, _ in ledger} == {("e0", "e0"), ("ann", "home"), ("ann", long_id)}

@@ -45,13 +45,15 @@ ORDER BY p.wake_at LIMIT %s FOR UPDATE OF p SKIP LOCKED"""  # noqa: S608 (column
 _JSON = [i for i, f in enumerate(_FIELDS) if f in ("trail", "data")]
 
 # The trail and data get only what this pass added (jsonb ||: array append, top-level key merge), so a long trail
-# is not encoded and sent back whole at every step.
+# is not encoded and sent back whole at every step. Participants that moved alike (same place, same trail entries and
+# data added: most of a chunk, usually) share one outcome row; each participant is an (id, outcome row) pair.
 _WRITE = """UPDATE campaigns_participant p SET activity = o.activity, state = o.state, wake_at = o.wake_at,
-    step = o.step, trail = p.trail || o.trail, data = p.data || o.data, exit_reason = o.exit_reason,
+    step = p.step + o.hops, trail = p.trail || o.trail, data = p.data || o.data, exit_reason = o.exit_reason,
     exited_at = o.exited_at, updated_at = %s
-FROM jsonb_to_recordset(%s::jsonb) AS o(id bigint, activity text, state text, wake_at timestamptz, step integer,
-    trail jsonb, data jsonb, exit_reason text, exited_at timestamptz)
-WHERE p.id = o.id"""
+FROM unnest(%s::bigint[], %s::integer[]) AS m(id, o)
+JOIN jsonb_to_recordset(%s::jsonb) AS o(o integer, activity text, state text, wake_at timestamptz, hops integer,
+    trail jsonb, data jsonb, exit_reason text, exited_at timestamptz) ON o.o = m.o
+WHERE p.id = m.id"""
 
 
 def _claim(now: datetime, limit: int, journey_id: int | None, ids: Sequence[int] | None) -> list[Participant]:
@@ -85,8 +87,9 @@ def _claim_journey(journey_id: int, now: datetime, limit: int, ids: Sequence[int
     for row in rows:
         values = list(row)
         for i in _JSON:
-            if isinstance(values[i], str):
-                values[i] = json.loads(values[i])
+            value = values[i]
+            if isinstance(value, str):
+                values[i] = {} if value == "{}" else [] if value == "[]" else json.loads(value)
         claimed.append(_participant(values, alias))
     return claimed
 
@@ -114,7 +117,7 @@ class Pass:
         }
         self.counts: Counter[CountKey] = Counter()
         # What this pass appended to each participant's trail and merged into its data (written with jsonb ||).
-        self.trail_added: dict[int, list[list[str]]] = defaultdict(list)
+        self.trail_added: dict[int, tuple[tuple[str, str, str], ...]] = {}
         self.data_added: dict[int, dict[str, Any]] = defaultdict(dict)
 
     def run(self) -> None:
@@ -161,27 +164,28 @@ class Pass:
     def _apply(self, group: list[Participant], outcomes: Sequence[Outcome]) -> list[Participant]:
         """Move the participants in memory; returns those due again at once."""
         again = []
+        counts, trails, stamp = self.counts, self.trail_added, self.stamp
         for p, o in zip(group, outcomes, strict=True):
             here = p.activity
-            t, j = p.tenant_id, p.journey_id
+            t, j, pk = p.tenant_id, p.journey_id, p.id
             p.step += 1
-            entry = [here, self.stamp, o.outcome]
+            entry = (here, stamp, o.outcome)
             p.trail = [*p.trail, entry]
-            self.trail_added[p.pk].append(entry)
+            trails[pk] = (*trails.get(pk, ()), entry)
             if o.data:
                 p.data = {**p.data, **o.data}
-                self.data_added[p.pk].update(o.data)
+                self.data_added[pk].update(o.data)
             for activity, metric in o.counts:
-                self.counts[(t, j, activity, metric)] += 1
+                counts[(t, j, activity, metric)] += 1
             if o.next_activity is None:
                 reason = o.exit_reason or "completed"
                 p.state, p.wake_at, p.exited_at, p.exit_reason = Participant.State.DONE, None, self.now, reason
-                self.counts[(t, j, here, "done")] += 1
-                self.counts[(t, j, "", "completed" if reason == "completed" else f"exited:{reason}")] += 1
+                counts[(t, j, here, "done")] += 1
+                counts[(t, j, "", "completed" if reason == "completed" else f"exited:{reason}")] += 1
                 continue
             if o.next_activity != here:
-                self.counts[(t, j, here, "done")] += 1
-                self.counts[(t, j, o.next_activity, "entered")] += 1
+                counts[(t, j, here, "done")] += 1
+                counts[(t, j, o.next_activity, "entered")] += 1
                 p.activity = o.next_activity
             if o.wake_at is None or o.wake_at <= self.now:
                 p.wake_at = self.now
@@ -193,28 +197,49 @@ class Pass:
     def write(self) -> None:
         """Every participant's new position in one statement, then the counters."""
         if connection.vendor == "postgresql":
-            rows = [
-                {
-                    "id": p.pk,
-                    "activity": p.activity,
-                    "state": p.state,
-                    "wake_at": p.wake_at.isoformat() if p.wake_at else None,
-                    "step": p.step,
-                    "trail": self.trail_added.get(p.pk, []),
-                    "data": self.data_added.get(p.pk, {}),
-                    "exit_reason": p.exit_reason,
-                    "exited_at": p.exited_at.isoformat() if p.exited_at else None,
-                }
-                for p in self.participants
-            ]
+            ids, indexes, outcomes = self._outcome_rows()
             with connection.cursor() as cursor:
-                cursor.execute(_WRITE, [self.now, json.dumps(rows, default=str)])
+                # Integer arrays as literals: psycopg's dumping of a Python list costs microseconds per element.
+                literals = ["{" + ",".join(map(str, values)) + "}" for values in (ids, indexes)]
+                cursor.execute(_WRITE, [self.now, *literals, json.dumps(outcomes, default=str)])
         else:
             for p in self.participants:
                 p.updated_at = self.now
             fields = ["activity", "state", "wake_at", "step", "trail", "data", "exit_reason", "exited_at", "updated_at"]
             Participant.objects.bulk_update(self.participants, fields, batch_size=500)
         counts_add(self.counts)
+
+    def _outcome_rows(self) -> tuple[list[int], list[int], list[dict[str, Any]]]:
+        """(participant ids, the index of each one's outcome row, the distinct outcome rows)."""
+        found: dict[tuple[Any, ...], int] = {}
+        rows: list[dict[str, Any]] = []
+        ids, indexes = [], []
+        no_trail: tuple[tuple[str, str, str], ...] = ()
+        for p in self.participants:
+            pk = p.id
+            trail = self.trail_added.get(pk, no_trail)
+            data = self.data_added.get(pk)
+            data_key = json.dumps(data, sort_keys=True, default=str) if data else ""
+            key = (p.activity, p.state, p.wake_at, trail, data_key, p.exit_reason, p.exited_at)
+            index = found.get(key)
+            if index is None:
+                index = found[key] = len(rows)
+                rows.append(
+                    {
+                        "o": index,
+                        "activity": p.activity,
+                        "state": p.state,
+                        "wake_at": p.wake_at.isoformat() if p.wake_at else None,
+                        "hops": len(trail),
+                        "trail": trail,
+                        "data": data or {},
+                        "exit_reason": p.exit_reason,
+                        "exited_at": p.exited_at.isoformat() if p.exited_at else None,
+                    }
+                )
+            ids.append(pk)
+            indexes.append(index)
+        return ids, indexes, rows
 
 
 def advance_chunk(

@@ -6,7 +6,11 @@ inactive ones are refused by the send screen with their reason), its time zones 
 time and the sending schedule (held until they open when WaitForQuietTime, else dropped), then the journey's
 frequency caps reserved atomically with every campaign and journey. Ledger keys are j<journey>:<participant>:
 <activity> (plus :<endpoint> for a user participant): a replayed step inserts nothing new and sends nothing twice.
-A CUSTOM activity with a webhook DeliveryUri is called synchronously and its answer kept for later splits."""
+A CUSTOM activity with a webhook DeliveryUri is called synchronously and its answer kept for later splits.
+
+On PostgreSQL a step with none of those per-participant decisions (no caps, no webhook, no local time, quiet time or
+sending schedule) is planned set-based: the endpoints are looked up, keyed and queued in one INSERT ... SELECT
+(channels.services.dispatch_endpoints) and only the counts per participant come back."""
 
 from __future__ import annotations
 
@@ -35,11 +39,10 @@ from campaigns.models import Participant
 from channels.models import Delivery, Dispatch, Reason, Status
 from channels.services.caps import Cap, CapRequest, caps_reserve
 from channels.services.dispatch import Recipient, deliveries_enqueue_bulk
+from channels.services.dispatch_endpoints import MAX_KEY, deliveries_enqueue_endpoints
 from channels.services.events import Written, delivery_events_record
 from engage.errors import Invalid
 from segments.models import Endpoint
-
-MAX_KEY = 255
 
 
 def delivery_key(*, journey_id: int, participant: Participant, activity_id: str, endpoint_id: str) -> str:
@@ -99,13 +102,56 @@ class SendActivity:
         steps = self.batch.steps
         if not steps:
             return []
+        if connection.vendor == "postgresql" and not (self.timed or self.local or self.webhook):
+            caps = journey_caps(journey=self.batch.journey, definition=self.batch.definition)
+            if not caps:
+                outcomes = self._run_set()
+                if outcomes is not None:
+                    return outcomes
+        return self._run_each()
+
+    def _run_set(self) -> list[Outcome] | None:
+        """The set-based plan of a batch without per-participant decisions; None when the activity's message
+        cannot be made (the per-participant path records why for each participant)."""
+        steps = self.batch.steps
+        try:
+            dispatch = activity_dispatch(
+                batch=self.batch, version=steps[0].participant.version, kind=self.kind, body=self.body
+            )
+        except Invalid:
+            return None
+        prefix = f"j{self.batch.journey.pk}:"
+        user = Participant.Kind.USER
+        addressed = deliveries_enqueue_endpoints(
+            dispatch=dispatch,
+            refs=range(len(steps)),
+            by_user=[s.participant.kind == user for s in steps],
+            ids=[s.participant.key for s in steps],
+            keys=[f"{prefix}{s.participant.pk}:{self.aid}" for s in steps],
+            types=self.types,
+        )
+        sent = Outcome(self.next, outcome="sent")  # a replayed step: its rows were already there
+        outcomes = []
+        for index, step in enumerate(steps):
+            found = addressed.get(index)
+            if found is None or not found.matching:
+                outcomes.append(self._no_endpoint(step, others=found is not None))
+            elif found.inserted:
+                outcomes.append(Outcome(self.next, outcome="sent", counts=[(self.aid, "sent")] * found.inserted))
+            else:
+                outcomes.append(sent)
+        return outcomes
+
+    def _run_each(self) -> list[Outcome]:
+        """Each participant's endpoints, zones and timing in Python; caps reserved and webhooks called per message."""
+        steps = self.batch.steps
         outcomes: list[Outcome | None] = [None] * len(steps)
         pending: dict[int, Pending] = {}
         wanted: list[Want] = []
         for index, (step, endpoints) in enumerate(zip(steps, participants_endpoints(batch=self.batch), strict=True)):
             mine = [e for e in endpoints if e.channel_type in self.types]
             if not mine:
-                outcomes[index] = self._no_endpoint(step, endpoints)
+                outcomes[index] = self._no_endpoint(step, others=bool(endpoints))
                 continue
             decided, carry = self._timing(step, mine)
             if decided is not None:
@@ -124,11 +170,12 @@ class SendActivity:
             self._plan(wanted, pending, outcomes)
         return [o if o is not None else Outcome(self.next, outcome="sent") for o in outcomes]
 
-    def _no_endpoint(self, step: Step, endpoints: list[Target]) -> Outcome:
-        if self.kind == "CUSTOM" and endpoints:
+    def _no_endpoint(self, step: Step, *, others: bool) -> Outcome:
+        """A participant with no endpoint of the activity's types (`others`: it has endpoints of other types)."""
+        if self.kind == "CUSTOM" and others:
             # Pinpoint: endpoints of other types pass through a custom activity without an invocation.
             return Outcome(self.next, outcome="passed:endpoint_type")
-        reason = "unsupported_channel" if endpoints else "no_endpoint"
+        reason = "unsupported_channel" if others else "no_endpoint"
         return self._dropped(step, reason, f"no {self.kind} endpoint", [])
 
     def _dropped(self, step: Step, reason: str, why: str, counts: list[tuple[str, str]]) -> Outcome:
