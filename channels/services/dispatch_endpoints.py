@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -83,7 +84,7 @@ def deliveries_enqueue_endpoints(
     now = clock.now()
     with transaction.atomic():
         chunk = chunk_number_take(dispatch)
-        params = {
+        params: dict[str, Any] = {
             "addressees": json.dumps(list(zip(refs, by_user, ids, keys, strict=True))),
             "tenant": dispatch.tenant_id,
             "max_key": MAX_KEY,
