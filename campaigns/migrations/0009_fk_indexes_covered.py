@@ -5,21 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0008_treatment_schedules'),
-        ('tenancy', '0003_campaign_hook_url'),
+        ("campaigns", "0008_treatment_schedules"),
+        ("tenancy", "0003_campaign_hook_url"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='participant',
-            name='journey',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='campaigns.journey'),
+            model_name="participant",
+            name="journey",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="participants",
+                to="campaigns.journey",
+            ),
         ),
         migrations.AlterField(
-            model_name='participant',
-            name='tenant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant'),
+            model_name="participant",
+            name="tenant",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.tenant"
+            ),
         ),
     ]

@@ -5,21 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('channels', '0008_delivery_chunk_seq'),
-        ('tenancy', '0003_campaign_hook_url'),
+        ("channels", "0008_delivery_chunk_seq"),
+        ("tenancy", "0003_campaign_hook_url"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='delivery',
-            name='dispatch',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='channels.dispatch'),
+            model_name="delivery",
+            name="dispatch",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deliveries",
+                to="channels.dispatch",
+            ),
         ),
         migrations.AlterField(
-            model_name='delivery',
-            name='tenant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant'),
+            model_name="delivery",
+            name="tenant",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.tenant"
+            ),
         ),
     ]
