@@ -13,6 +13,7 @@ from django.db.models.functions import Trunc
 
 from campaigns.journeys.graph import activities_walk, activity_kind, activity_next
 from campaigns.journeys.metrics_engagement import activity_engagement
+from campaigns.journeys.metrics_period import Period
 from campaigns.models import ActivityCount, Journey, Participant
 from engage import clock
 
@@ -157,10 +158,14 @@ def _activity_row(activity_id: str, activity: dict[str, Any], metrics: dict[str,
 
 
 def activities_metrics(
-    *, journey: Journey, counts: dict[str, dict[str, int]] | None = None, engagement: bool = True
+    *,
+    journey: Journey,
+    counts: dict[str, dict[str, int]] | None = None,
+    engagement: bool = True,
+    period: Period | None = None,
 ) -> list[dict[str, Any]]:
-    """Execution (and, unless told not to, engagement) per activity, in canvas order; activities that have
-    counters but are no longer in the definition (an earlier version's) come last."""
+    """Execution (and, unless told not to, engagement — in the period when there is one) per activity, in canvas
+    order; activities that have counters but are no longer in the definition (an earlier version's) come last."""
     counts = activity_counts(journey=journey) if counts is None else counts
     definition = journey.definition or {}
     rows = [_activity_row(aid, activity, counts.get(aid, {})) for aid, activity in activities_walk(definition)]
@@ -172,23 +177,28 @@ def activities_metrics(
     for aid in sorted(a for a in counts if a and a not in listed):
         rows.append({**_activity_row(aid, {}, counts[aid]), "removed": True})
     if engagement:
-        found = activity_engagement(journey=journey)
+        found = activity_engagement(journey=journey, period=period)
         for row in rows:
             row["engagement"] = found.get(row["id"], {})
     return rows
 
 
-def activity_metrics(*, journey: Journey, activity_id: str) -> dict[str, Any] | None:
+def activity_metrics(*, journey: Journey, activity_id: str, period: Period | None = None) -> dict[str, Any] | None:
     """One activity's execution and engagement, or None when the journey has no such activity."""
-    for row in activities_metrics(journey=journey):
+    for row in activities_metrics(journey=journey, period=period):
         if row["id"] == activity_id:
             return row
     return None
 
 
-def entries_series(*, journey: Journey, tz: tzinfo, days: int = 30) -> tuple[str, list[datetime], list[int]]:
-    """Entries per hour (first 48 hours) or per day (up to `days`), from the participants' entry times."""
+def entries_series(
+    *, journey: Journey, tz: tzinfo, days: int = 30, period: Period | None = None
+) -> tuple[str, list[datetime], list[int]]:
+    """Entries per hour (first 48 hours) or per day (up to `days`), from the participants' entry times; with a
+    period, per day over it (per hour for one or two days)."""
     rows = Participant.objects.filter(journey=journey)
+    if period is not None:
+        return _entries_over(rows, tz, period)
     first = rows.order_by("entered_at").values_list("entered_at", flat=True).first()
     now = clock.now().astimezone(tz)
     first = (first or now).astimezone(tz)
@@ -198,15 +208,20 @@ def entries_series(*, journey: Journey, tz: tzinfo, days: int = 30) -> tuple[str
     else:
         unit, step = "day", timedelta(days=1)
         start = max(first, now - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    size = int((now - start) / step) + 1
+    return _bucketed(rows.filter(entered_at__gte=start), tz, unit, start, int((now - start) / step) + 1)
+
+
+def _entries_over(rows: Any, tz: tzinfo, period: Period) -> tuple[str, list[datetime], list[int]]:
+    unit = "hour" if period.end - period.start <= timedelta(hours=48) else "day"
+    step = timedelta(hours=1) if unit == "hour" else timedelta(days=1)
+    size = round((period.end - period.start) / step)
+    return _bucketed(rows.filter(entered_at__gte=period.start, entered_at__lt=period.end), tz, unit, period.start, size)
+
+
+def _bucketed(rows: Any, tz: tzinfo, unit: str, start: datetime, size: int) -> tuple[str, list[datetime], list[int]]:
+    step = timedelta(hours=1) if unit == "hour" else timedelta(days=1)
     values = [0] * size
-    grouped = (
-        rows.filter(entered_at__gte=start)
-        .annotate(b=Trunc("entered_at", unit, tzinfo=tz))
-        .values("b")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    grouped = rows.annotate(b=Trunc("entered_at", unit, tzinfo=tz)).values("b").annotate(n=Count("id")).order_by()
     for g in grouped:
         index = int((g["b"] - start) / step)
         if 0 <= index < size:

@@ -14,6 +14,7 @@ from django.db.models import CharField, Count, Q, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Concat, Trunc
 
+from campaigns.journeys.metrics_period import Period
 from campaigns.models import Journey
 from channels.models import Delivery, InAppMessage
 from channels.models.ledger import PENDING_STATUSES, Status
@@ -74,8 +75,10 @@ def _empty() -> dict[str, Any]:
             "spend_usd": 0.0, "failures": {}, "channel": ""}  # fmt: skip
 
 
-def _ledger(journey: Journey, out: dict[str, dict[str, Any]]) -> None:
+def _ledger(journey: Journey, out: dict[str, dict[str, Any]], period: Period | None) -> None:
     rows = Delivery.objects.filter(tenant_id=journey.tenant_id, dispatch__journey_id=str(journey.pk))
+    if period is not None:
+        rows = rows.filter(queued_at__gte=period.start, queued_at__lt=period.end)
     grouped = (
         rows.values("dispatch__activity_id", "dispatch__channel", "status", "reason")
         .annotate(n=Count("id"), parts=Sum("parts"), price=Sum("price_millicents"))
@@ -101,9 +104,11 @@ def _ledger(journey: Journey, out: dict[str, dict[str, Any]]) -> None:
             a["failures"][name] = a["failures"].get(name, 0) + n
 
 
-def _events(journey: Journey, out: dict[str, dict[str, Any]]) -> None:
+def _events(journey: Journey, out: dict[str, dict[str, Any]], period: Period | None) -> None:
     kinds = {t: name for name, types in EVENTS.items() for t in types}
     events = Event.objects.filter(tenant_id=journey.tenant_id, journey_id=str(journey.pk), event_type__in=kinds)
+    if period is not None:
+        events = events.filter(arrival__gte=period.start, arrival__lt=period.end)
     hour = Cast(Trunc("arrival", "hour"), CharField())
     grouped = (
         events.annotate(activity=KT("attributes__journey_activity_id"))
@@ -120,11 +125,13 @@ def _events(journey: Journey, out: dict[str, dict[str, Any]]) -> None:
         a[name] = a.get(name, 0) + (g["hourly"] if name in HOURLY else g["messages"])
 
 
-def _inapp(journey: Journey, out: dict[str, dict[str, Any]]) -> None:
-    """In-app engagement: what the app reported on the messages this journey stored."""
+def _inapp(journey: Journey, out: dict[str, dict[str, Any]], period: Period | None) -> None:
+    """In-app engagement: what the app reported on the messages this journey stored (in the period)."""
+    stored = InAppMessage.objects.filter(tenant_id=journey.tenant_id, journey_id=str(journey.pk))
+    if period is not None:
+        stored = stored.filter(created_at__gte=period.start, created_at__lt=period.end)
     grouped = (
-        InAppMessage.objects.filter(tenant_id=journey.tenant_id, journey_id=str(journey.pk))
-        .values("delivery__dispatch__activity_id")
+        stored.values("delivery__dispatch__activity_id")
         .annotate(
             displayed=Count("id", filter=Q(displayed_count__gt=0)),
             displays=Sum("displayed_count"),
@@ -140,13 +147,14 @@ def _inapp(journey: Journey, out: dict[str, dict[str, Any]]) -> None:
             a[name] = a.get(name, 0) + (n or 0)
 
 
-def activity_engagement(*, journey: Journey) -> dict[str, dict[str, Any]]:
+def activity_engagement(*, journey: Journey, period: Period | None = None) -> dict[str, dict[str, Any]]:
     """Per activity id: ledger counts (queued, sent, delivered, pending, skipped, failed, failures by send status,
-    SMS parts and estimated spend) and engagement event counts. Two grouped queries."""
+    SMS parts and estimated spend) and engagement event counts; with a period, messages queued, events arrived and
+    in-app messages stored in it. Three grouped queries."""
     out: dict[str, dict[str, Any]] = defaultdict(_empty)
-    _ledger(journey, out)
-    _events(journey, out)
-    _inapp(journey, out)
+    _ledger(journey, out, period)
+    _events(journey, out, period)
+    _inapp(journey, out, period)
     for a in out.values():
         a["delivered"] = max(a["delivered"], a.pop("delivered_events", 0))
         a["failed"] = max(a["failed"], a.get("sms_failed", 0))

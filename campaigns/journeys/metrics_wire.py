@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from campaigns.journeys.metrics import activities_metrics, journey_metrics
 from campaigns.journeys.metrics_participants import Found
+from campaigns.journeys.metrics_period import Period
 from campaigns.models import Journey
 from channels.models import Delivery
 from engage import clock
@@ -154,11 +155,12 @@ class Writable(Protocol):
     def write(self, text: str, /) -> Any: ...
 
 
-def activities_csv_write(*, journey: Journey, out: Writable) -> None:
-    """The activity metrics as CSV: one row per activity, execution then engagement, reasons and paths last."""
+def activities_csv_write(*, journey: Journey, out: Writable, period: Period | None = None) -> None:
+    """The activity metrics as CSV: one row per activity, execution then engagement (in the period, if any),
+    reasons and paths last."""
     writer = csv.writer(out)
     writer.writerow(["activity", "type", "description", *CSV_FIELDS, *CSV_ENGAGEMENT, "not_sent", "paths"])
-    for row in activities_metrics(journey=journey):
+    for row in activities_metrics(journey=journey, period=period):
         found = row.get("engagement") or {}
         not_sent = ";".join(f"{r}={n}" for r, n in row["not_sent"].items())
         paths = ";".join(f"{b['label']}={b['n']}" for b in row["branches"])

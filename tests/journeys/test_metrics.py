@@ -115,3 +115,78 @@ def test_other_tenants_journeys_are_not_found(
     for path in ("metrics/", "activities/mail/metrics/", "metrics.csv", "participants/?endpoint_id=ep-w1"):
         assert api.get(api_url(tenant, f"{theirs.pk}/{path}")).status_code == 404
         assert api.get(api_url(other_tenant, f"{theirs.pk}/{path}")).status_code == 404
+
+
+def _days(journey: object) -> tuple[str, str]:
+    """(the day of the seeded engagement events, today) in the journey's metrics zone."""
+    from datetime import timedelta
+
+    from campaigns.journeys.metrics_period import metrics_zone
+    from engage import clock
+
+    tz = metrics_zone(journey)  # type: ignore[arg-type]
+    events = (clock.now().replace(hour=8, minute=30) - timedelta(days=1)).astimezone(tz).date()
+    return events.isoformat(), clock.now().astimezone(tz).date().isoformat()
+
+
+def test_a_date_range_narrows_engagement_and_entries_not_the_counters(owner_client: Client, tenant: Tenant) -> None:
+    journey = journey_seed(tenant)
+    ledger_seed(journey)  # messages queued now, their engagement events yesterday
+    events_day, today = _days(journey)
+    url = f"/t/{tenant.public_id}/journeys/{journey.pk}/metrics/"
+    html = owner_client.get(url, {"start": events_day, "end": events_day}).content.decode()
+    assert f"from <strong>{events_day}</strong>" in html and "0 in " + events_day in html
+    rows = {r["id"]: r for r in activities_metrics(journey=journey, period=_period(journey, events_day, events_day))}
+    mail = rows["mail"]["engagement"]
+    assert (mail.get("sent", 0), mail["opens"], mail["clicks"]) == (0, 3, 1)
+    assert rows["mail"]["sent"] == 7  # the engine's counter is not ranged
+    rows = {r["id"]: r for r in activities_metrics(journey=journey, period=_period(journey, today, today))}
+    mail = rows["mail"]["engagement"]
+    assert (mail["sent"], mail.get("opens", 0)) == (3, 0)
+    html = owner_client.get(url, {"start": today}).content.decode()
+    assert "2 in " + today in html  # the two participants entered today
+    csv_url = f"/t/{tenant.public_id}/journeys/{journey.pk}/metrics.csv"
+    assert f'metrics.csv?start={today}"' in html
+    r = owner_client.get(csv_url, {"start": events_day, "end": events_day})
+    rows_csv = {row["activity"]: row for row in csv.DictReader(io.StringIO(r.content.decode()))}
+    assert (rows_csv["mail"]["opens"], rows_csv["mail"]["delivered"]) == ("3", "0")
+    assert f"-{events_day}-{events_day}.csv" in r["Content-Disposition"]
+
+
+def _period(journey: object, first: str, last: str) -> object:
+    from datetime import date
+
+    from campaigns.journeys.metrics_period import PeriodForm, metrics_zone
+
+    form = PeriodForm({"start": first, "end": last})
+    return form.period(metrics_zone(journey), date.fromisoformat(last))  # type: ignore[arg-type]
+
+
+def test_a_wrong_date_range_is_a_form_error_and_the_page_still_shows(owner_client: Client, tenant: Tenant) -> None:
+    journey = journey_seed(tenant)
+    url = f"/t/{tenant.public_id}/journeys/{journey.pk}/metrics/"
+    r = owner_client.get(url, {"start": "2026-11-10", "end": "2026-11-01"})
+    html = r.content.decode()
+    assert r.status_code == 200 and "The To date is before the From date." in html
+    assert 'data-activity="mail"' in html and "All time." in html
+    r = owner_client.get(url, {"start": "yesterday"})
+    assert r.status_code == 200 and "Enter a valid date." in r.content.decode()
+    r = owner_client.get(url, {"start": "2024-01-01", "end": "2026-01-01"})
+    assert "Choose at most 366 days." in r.content.decode()
+
+
+def test_the_api_takes_a_date_range_and_names_a_wrong_one(api: APIClient, tenant: Tenant) -> None:
+    journey = journey_seed(tenant)
+    ledger_seed(journey)
+    events_day, today = _days(journey)
+    path = api_url(tenant, f"{journey.pk}/activities/mail/metrics/")
+    ranged = api.get(path, {"start": today, "end": today}).json()["Metrics"]
+    assert (ranged["SUCCESS"], ranged.get("OPENS", "0")) == ("7", "0")
+    ranged = api.get(path, {"start": events_day, "end": events_day}).json()["Metrics"]
+    assert ranged["OPENS"] == "3"
+    r = api.get(path, {"start": "23/11/2026"})
+    assert r.status_code == 400 and "start" in r.content.decode() and "YYYY-MM-DD" in r.content.decode()
+    r = api.get(path, {"start": "2026-11-10", "end": "2026-11-01"})
+    assert r.status_code == 400 and "end" in r.content.decode()
+    r = api.get(api_url(tenant, f"{journey.pk}/metrics.csv"), {"start": events_day, "end": events_day})
+    assert r.status_code == 200 and f"-{events_day}-{events_day}.csv" in r["Content-Disposition"]

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from campaigns.journeys.metrics_period import metrics_zone
+from engage import clock
 from engage.tenancy.models import Membership, Tenant
 from tests.journeys.metrics_support import journey_seed, ledger_seed
 
@@ -28,6 +30,18 @@ def test_the_metrics_page_draws_and_links_to_the_lookup(
     expect(page.locator("tr[data-activity=opened] .jm-branches li")).to_have_count(2)
     expect(page.locator("tr[data-activity=sms] .jm-eng")).to_contain_text("0.0129")
     shot("journey-metrics")
+    today = clock.now().astimezone(metrics_zone(journey)).date().isoformat()
+    page.locator("#period input[name=start]").fill(today)
+    page.locator("#period input[name=end]").fill("2020-01-01")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show").click()
+    expect(page.locator("#period .errorlist")).to_have_text("The To date is before the From date.")
+    page.locator("#period input[name=end]").fill(today)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show").click()
+    expect(page.locator("#period-note")).to_contain_text(f"from {today}")
+    expect(page.locator("tr[data-activity=mail] .jm-eng")).to_contain_text("Sent3")
+    shot("journey-metrics-range")
     page.get_by_role("link", name="Participants").click()
     page.get_by_label("Value").fill("ep-w1")
     with page.expect_navigation():

@@ -14,16 +14,25 @@ from rest_framework.response import Response
 
 from campaigns.journeys.metrics import activity_metrics
 from campaigns.journeys.metrics_participants import participants_lookup, refusal_json, refusals_lookup
+from campaigns.journeys.metrics_period import Period, metrics_zone, period_from_query
 from campaigns.journeys.metrics_wire import (
-    activities_csv_write,
     activity_metrics_json,
     journey_metrics_json,
     participant_json,
 )
+from campaigns.journeys.views.metrics import JourneyMetricsCsvView
 from campaigns.models import Journey
+from engage import clock
 from engage.api.base import TenantViewSet
 from engage.tenancy.models import Capability
 
+PERIOD = [
+    OpenApiParameter(name, OpenApiTypes.DATE, OpenApiParameter.QUERY, description=text)
+    for name, text in (
+        ("start", "first day (YYYY-MM-DD, the journey's time zone) of the engagement figures"),
+        ("end", "last day, included (default today; a start alone covers start..today)"),
+    )
+]
 ACTIVITY = OpenApiParameter("activity_id", str, OpenApiParameter.PATH, description="the activity's id")
 LOOKUP = [
     OpenApiParameter(name, str, OpenApiParameter.QUERY, description=text)
@@ -52,23 +61,26 @@ class JourneyMetricsViewSet(TenantViewSet):
         """Journey-level execution metrics (GetJourneyExecutionMetrics's JourneyExecutionMetricsResponse)."""
         return Response(journey_metrics_json(journey=self.get_object(), application_id=self.tenant.public_id))
 
-    @extend_schema(parameters=[ACTIVITY], responses=OpenApiTypes.OBJECT)
+    def _period(self, journey: Journey) -> Period | None:
+        tz = metrics_zone(journey)
+        return period_from_query(self.request.query_params, tz, clock.now().astimezone(tz).date())
+
+    @extend_schema(parameters=[ACTIVITY, *PERIOD], responses=OpenApiTypes.OBJECT)
     def activity(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """One activity's execution and engagement (JourneyExecutionActivityMetricsResponse)."""
+        """One activity's execution and engagement (JourneyExecutionActivityMetricsResponse); `start`/`end` narrow
+        the engagement figures to messages queued and events arrived in those days."""
         journey = self.get_object()
-        row = activity_metrics(journey=journey, activity_id=str(kwargs["activity_id"]))
+        period = self._period(journey)
+        row = activity_metrics(journey=journey, activity_id=str(kwargs["activity_id"]), period=period)
         if row is None:
             raise Http404("no such activity in this journey")
         return Response(activity_metrics_json(journey=journey, row=row, application_id=self.tenant.public_id))
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    @extend_schema(parameters=PERIOD, responses={(200, "text/csv"): OpenApiTypes.STR})
     def csv(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        """The activity metrics as CSV, one row per activity (the console's export)."""
+        """The activity metrics as CSV, one row per activity (the console's export); `start`/`end` as above."""
         journey = self.get_object()
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="journey-{journey.pk}-activities.csv"'
-        activities_csv_write(journey=journey, out=response)
-        return response
+        return JourneyMetricsCsvView.render_csv(journey, self._period(journey))
 
     @extend_schema(parameters=LOOKUP, responses=OpenApiTypes.OBJECT)
     def participants(self, request: Request, *args: Any, **kwargs: Any) -> Response:

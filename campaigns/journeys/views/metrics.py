@@ -3,7 +3,6 @@ activity its execution, paths and engagement; the activity metrics as CSV. Figur
 
 from __future__ import annotations
 
-import zoneinfo
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -17,12 +16,14 @@ from campaigns.journeys.metrics import (
     journey_metrics,
 )
 from campaigns.journeys.metrics_engagement import CHANNEL_FIELDS, FIELD_LABELS
+from campaigns.journeys.metrics_period import Period, PeriodForm, metrics_zone
 from campaigns.journeys.metrics_wire import activities_csv_write
 from campaigns.journeys.views.common import JourneyMixin
 from campaigns.journeys.views.metrics_charts import bars, ring
 from campaigns.models import Journey
 from campaigns.views.charts import line_chart
 from channels.models.ledger import Reason
+from engage import clock
 from engage.tenancy.models import Capability
 
 KIND_LABELS = {
@@ -37,30 +38,22 @@ def reason_label(reason: str) -> str:
     return REASON_LABELS.get(reason) or dict(Reason.choices).get(reason) or reason.replace("_", " ").capitalize()
 
 
-def _zone(journey: Journey) -> zoneinfo.ZoneInfo:
-    name = ((journey.definition or {}).get("Schedule") or {}).get("Timezone") or journey.tenant.timezone or "UTC"
-    try:
-        return zoneinfo.ZoneInfo(str(name))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def _engagement_cells(row: dict[str, Any]) -> list[tuple[str, Any]]:
     found = row.get("engagement") or {}
     fields = CHANNEL_FIELDS.get(row["kind"], ())
     return [(FIELD_LABELS[f], found.get(f, 0)) for f in fields]
 
 
-def metrics_context(journey: Journey) -> dict[str, Any]:
+def metrics_context(journey: Journey, period: Period | None = None) -> dict[str, Any]:
     counts = activity_counts(journey=journey)
     top = journey_metrics(journey=journey, counts=counts)
-    rows = activities_metrics(journey=journey, counts=counts)
+    rows = activities_metrics(journey=journey, counts=counts, period=period)
     for row in rows:
         row["label"] = KIND_LABELS.get(row["kind"], row["kind"])
         row["cells"] = _engagement_cells(row)
         row["not_sent_rows"] = [(reason_label(r), n) for r, n in row["not_sent"].items()]
-    tz = _zone(journey)
-    unit, buckets, values = entries_series(journey=journey, tz=tz)
+    tz = metrics_zone(journey)
+    unit, buckets, values = entries_series(journey=journey, tz=tz, period=period)
     not_sent = [(reason_label(r), n) for r, n in top["not_sent"].items()]
     not_sent += [(f"Entry refused: {reason_label(r).lower()}", n) for r, n in top["entry_refused"].items()]
     if top["tz_missing"]:
@@ -83,11 +76,23 @@ def metrics_context(journey: Journey) -> dict[str, Any]:
     }
 
 
+def period_form(request: HttpRequest, journey: Journey) -> tuple[PeriodForm, Period | None]:
+    """The From/To form of the metrics page (bound only when the query names a date) and the period it picks."""
+    chosen = {k: request.GET[k] for k in ("start", "end") if request.GET.get(k)}
+    form = PeriodForm(chosen or None)
+    tz = metrics_zone(journey)
+    return form, form.period(tz, clock.now().astimezone(tz).date()) if chosen else None
+
+
 class JourneyMetricsView(JourneyMixin):
     def get(self, request: HttpRequest, tenant_id: str, pk: int) -> HttpResponse:
         journey = self.journey(pk)
+        form, period = period_form(request, journey)
         context = {
-            **metrics_context(journey),
+            **metrics_context(journey, period),
+            "period_form": form,
+            "period": period,
+            "range_query": request.GET.urlencode() if period is not None else "",
             "section": "journeys",
             "tab": "metrics",
             "can_export": self.can(Capability.EXPORT),
@@ -101,11 +106,13 @@ class JourneyMetricsCsvView(JourneyMixin):
     read_capability = Capability.EXPORT
 
     def get(self, request: HttpRequest, tenant_id: str, pk: int) -> HttpResponse:
-        return self.render_csv(self.journey(pk))
+        journey = self.journey(pk)
+        return self.render_csv(journey, period_form(request, journey)[1])
 
     @staticmethod
-    def render_csv(journey: Journey) -> HttpResponse:
+    def render_csv(journey: Journey, period: Period | None = None) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="journey-{journey.pk}-activities.csv"'
-        activities_csv_write(journey=journey, out=response)
+        name = f"journey-{journey.pk}-activities" + (f"-{period.first}-{period.last}" if period else "")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        activities_csv_write(journey=journey, out=response, period=period)
         return response
