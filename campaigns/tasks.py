@@ -56,3 +56,29 @@ def plan_run(tenant_id: int, run_id: int) -> None:
     run = run_plan(tenant_id=tenant_id, run_id=run_id)
     if run is not None and run.status != run.Status.PLANNING:
         plan_forget(run_id=run_id)
+
+
+@shared_task(
+    name="campaigns.events_plan_hooked",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def events_plan_hooked(tenant_id: int, campaign_id: int, events: list[dict[str, str]]) -> None:
+    """Plan the messages of matched events for an event campaign with a FILTER hook (the hook's HTTP calls run here,
+    not in the PutEvents request). A campaign stopped or paused since the events matched plans nothing; running it
+    twice plans nothing twice (the ledger keys come from the events)."""
+    from campaigns.models import Campaign
+    from campaigns.services.trigger_plan import event_from_fields, events_plan
+
+    campaign = (
+        Campaign.objects.select_related("tenant", "segment")
+        .filter(pk=campaign_id, tenant_id=tenant_id, status__in=Campaign.ACTIVE, is_paused=False)
+        .first()
+    )
+    if campaign is None:
+        return
+    if events:
+        events_plan(campaign=campaign, events=[event_from_fields(tenant_id, e) for e in events])

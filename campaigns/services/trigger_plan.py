@@ -3,7 +3,7 @@ segment (one SQL query for the batch's endpoints), holdout and treatments by the
 quiet time and frequency caps, then one dispatch per treatment for the batch, expiring 5 minutes after the events
 arrived (Pinpoint dropped messages it could not deliver within 5 minutes of the event). The runs of an event
 campaign are its days (UTC); each message's key is derived from its event, so a replayed PutEvents sends nothing
-twice."""
+twice. A campaign with a FILTER hook is planned by a worker task and its recipients go through the hook."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from django.db.models import F
 
 from campaigns.models import Campaign, CampaignRun
 from campaigns.schedule import campaign_zone, quiet_until, quiet_window, zone
+from campaigns.services.hook import hook_filter, hook_url
 from campaigns.services.plan import campaign_caps, campaign_members, campaign_treatments, treatment_for
 from channels.models import Delivery, Reason, Status
 from channels.services.caps import CapRequest, caps_reserve
@@ -44,6 +45,24 @@ def event_key(campaign_id: int, event: Event) -> str:
     same key, so a replayed batch plans nothing new."""
     raw = f"{event.endpoint_id}\0{event.client_event_id}\0{event.timestamp.isoformat()}\0{event.event_type}"
     return f"c{campaign_id}:e:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+
+
+# What planning reads of an event (its ledger key, its arrival); ingestion's COPY leaves ids unset, so a worker gets
+# these fields rather than ids.
+EVENT_FIELDS = ("endpoint_id", "client_event_id", "timestamp", "arrival", "event_type")
+
+
+def event_fields(event: Event) -> dict[str, str]:
+    return {name: getattr(event, name).isoformat() if name in ("timestamp", "arrival") else getattr(event, name)
+            for name in EVENT_FIELDS}  # fmt: skip
+
+
+def event_from_fields(tenant_id: int, fields: dict[str, str]) -> Event:
+    """An unsaved Event with what event_fields kept."""
+    values: dict[str, object] = {name: fields[name] for name in EVENT_FIELDS}
+    for name in ("timestamp", "arrival"):
+        values[name] = datetime.fromisoformat(fields[name])
+    return Event(tenant_id=tenant_id, **values)
 
 
 def day_run(*, campaign: Campaign, at: datetime, now: datetime) -> CampaignRun:
@@ -108,10 +127,14 @@ def _screen(campaign: Campaign, wanted: list[Wanted], now: datetime, expires_at:
 
 
 def events_plan(*, campaign: Campaign, events: Sequence[Event]) -> int:
-    """Plan (and enqueue after commit) the messages these matching events trigger; returns how many rows."""
+    """Plan (and enqueue after commit) the messages these matching events trigger; returns how many rows. With a
+    FILTER hook (the campaign's or the tenant's default) the sendable recipients go through it first, as in
+    scheduled runs: campaigns_trigger then runs this in a worker (campaigns.events_plan_hooked), never in the
+    PutEvents request."""
     from campaigns.services.fallbacks import treatment_hops
 
     now = clock.now()
+    hooked = bool(hook_url(campaign))
     wanted, held_out = _wanted(campaign, events)
     if not wanted and not held_out:
         return 0
@@ -140,6 +163,8 @@ def events_plan(*, campaign: Campaign, events: Sequence[Event]) -> int:
                 )
                 for w in items
             ]
+            if hooked:
+                recipients = hook_filter(campaign=campaign, run=run, treatment_id=treatment_id, recipients=recipients)
             deliveries_enqueue(dispatch=hops[0], recipients=recipients, chunk_size=len(recipients))
         CampaignRun.objects.filter(pk=run.pk).update(
             planned=F("planned") + len(wanted), held_out=F("held_out") + held_out

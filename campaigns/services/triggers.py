@@ -80,7 +80,9 @@ def event_campaigns_check(*, tenant: Tenant, campaign: Campaign) -> None:
 
 def campaigns_trigger(tenant: Tenant, events: Sequence[Event]) -> None:
     """The trigger handler: plan a message for every event that an armed campaign's filter accepts."""
-    from campaigns.services.trigger_plan import events_plan
+    from campaigns.services.hook import hook_url
+    from campaigns.services.trigger_plan import event_fields, events_plan
+    from campaigns.tasks import events_plan_hooked
 
     triggers = triggers_for(tenant=tenant)
     for trigger in triggers:
@@ -88,6 +90,10 @@ def campaigns_trigger(tenant: Tenant, events: Sequence[Event]) -> None:
         if not matched:
             continue
         try:
+            if hook_url(trigger.campaign):
+                # The FILTER hook may take 3 × 15 s: a worker calls it, not the PutEvents request.
+                events_plan_hooked.delay(tenant.pk, trigger.campaign.pk, [event_fields(e) for e in matched])
+                continue
             events_plan(campaign=trigger.campaign, events=matched)
         except Exception:
             log.exception("event-triggered campaign %s failed to plan %s events", trigger.campaign.pk, len(matched))
