@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import logging
 
-import redis
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
 from campaigns.services.plan import run_plan
 from campaigns.services.plan_lease import plan_forget, plan_mark, plans_recover
 from campaigns.services.runs import campaigns_start_due, event_campaigns_end, held_release, runs_complete
 from engage import clock
+from engage.taskopts import retried
 
 log = logging.getLogger(__name__)
-
-TRANSIENT = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
 
 
 @shared_task(name="campaigns.tick", ignore_result=True)
@@ -43,14 +40,7 @@ def plan_enqueue(tenant_id: int, run_id: int) -> None:
     plan_run.delay(tenant_id, run_id)
 
 
-@shared_task(
-    name="campaigns.plan_run",
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
-)
+@shared_task(**retried("campaigns.plan_run"))
 def plan_run(tenant_id: int, run_id: int) -> None:
     """Plan a run's ledger rows chunk by chunk. Running it twice plans nothing twice."""
     run = run_plan(tenant_id=tenant_id, run_id=run_id)
@@ -58,14 +48,7 @@ def plan_run(tenant_id: int, run_id: int) -> None:
         plan_forget(run_id=run_id)
 
 
-@shared_task(
-    name="campaigns.events_plan_hooked",
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
-)
+@shared_task(**retried("campaigns.events_plan_hooked"))
 def events_plan_hooked(tenant_id: int, campaign_id: int, events: list[dict[str, str]]) -> None:
     """Plan the messages of matched events for an event campaign with a FILTER hook (the hook's HTTP calls run here,
     not in the PutEvents request). A campaign stopped or paused since the events matched plans nothing; running it

@@ -5,18 +5,15 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-import redis
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
 from channels.services.send import deliveries_send, lease
 from channels.services.sweep import deliveries_sweep
 from engage import clock
 from engage.redis import redis_client
+from engage.taskopts import retried
 
 log = logging.getLogger(__name__)
-
-TRANSIENT = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
 
 
 def _marker(dispatch_id: int, chunk: int) -> str:
@@ -39,14 +36,7 @@ def chunk_is_enqueued(dispatch_id: int, chunk: int) -> bool:
     return due is not None and float(due) + lease().total_seconds() > clock.now().timestamp()
 
 
-@shared_task(
-    name="channels.send_chunk",
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
-)
+@shared_task(**retried("channels.send_chunk"))
 def send_chunk(tenant_id: int, dispatch_id: int, chunk: int) -> None:
     """Send one planned chunk. Running it twice sends nothing twice."""
     result = deliveries_send(tenant_id=tenant_id, dispatch_id=dispatch_id, chunk=chunk)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import logging
 
-import redis
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 
 from campaigns.journeys.engine.advance import advance_run, due_exists
 from campaigns.journeys.engine.closing import journeys_close, journeys_complete
@@ -16,10 +15,10 @@ from campaigns.journeys.engine.entry import entries_due, segment_pass
 from campaigns.journeys.services.lifecycle import journeys_resume_due
 from engage import clock
 from engage.redis import redis_client
+from engage.taskopts import retried
 
 log = logging.getLogger(__name__)
 
-TRANSIENT = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
 RUNNING_KEY = "engage:journeys:advancing"  # set while advancers run; the tick starts new ones when it lapses
 BUDGET_SECONDS = 30.0
 
@@ -46,14 +45,7 @@ def tick() -> None:
         )
 
 
-@shared_task(
-    name="journeys.enter",
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
-)
+@shared_task(**retried("journeys.enter"))
 def enter(tenant_id: int, journey_id: int) -> None:
     """One segment entry pass; a pass already taken (or not due) does nothing."""
     entered = segment_pass(tenant_id=tenant_id, journey_id=journey_id, now=clock.now())
@@ -61,14 +53,7 @@ def enter(tenant_id: int, journey_id: int) -> None:
         advancers_start(force=True)
 
 
-@shared_task(
-    name="journeys.advance",
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
-)
+@shared_task(**retried("journeys.advance"))
 def advance(journey_id: int | None = None) -> None:
     """Move due participants for a time budget; re-enqueue itself while more are due."""
     redis_client().set(RUNNING_KEY, "1", ex=int(BUDGET_SECONDS * 2))

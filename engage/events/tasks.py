@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import redis
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
 from engage import clock
 from engage.events.streams.export import stream_export, streams_dispatch
+from engage.taskopts import retried
 
 # Destination failures are not task failures: the export records them and retries on later ticks.
 # These are the worker's own infrastructure hiccups.
-TRANSIENT = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
 
 
 @shared_task(name="events.streams_tick", ignore_result=True)
@@ -24,14 +22,7 @@ def _enqueue_export(tenant_id: int, stream_id: int) -> None:
     export_stream.delay(tenant_id, stream_id)
 
 
-@shared_task(
-    name="events.stream_export",
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    max_retries=3,
-    ignore_result=True,
-)
+@shared_task(**retried("events.stream_export", max_retries=3))
 def export_stream(tenant_id: int, stream_id: int) -> None:
     """Send one destination's pending events; a second copy of this task finds the lock taken and returns."""
     stream_export(tenant_id=tenant_id, stream_id=stream_id)
