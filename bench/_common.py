@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db import connection
 
-
 # The tables benchmarks fill and empty. Autovacuum is off on the benchmark host: without a VACUUM the dead rows of
 # earlier runs (millions after a 1M run) stay in the tables and their indexes, and the planner's probes of index
 # ends walk them on every statement (85 ms to plan one 100-row send claim after a few runs, against 0.4 ms).

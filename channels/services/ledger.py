@@ -72,9 +72,13 @@ def deliveries_claim(
     simply rolls back, leaving the rows queued."""
     pg = connection.vendor == "postgresql"
     lock = "FOR UPDATE SKIP LOCKED" if pg else ""
+    # `tenant_id + 0`: still scoped to the tenant, but not a condition the planner can answer from an index. When
+    # the statistics predate a new tenant's rows (a fresh tenant's first big campaign), `tenant_id = x` is estimated
+    # at one row and the planner walked the (tenant, key) index through the whole tenant — 1.8 s per claim at 1M
+    # rows — instead of the chunk index (0.5 ms).
     due = f"""
         SELECT id FROM channels_delivery
-        WHERE tenant_id = %s AND dispatch_id = %s AND chunk = %s AND status = %s
+        WHERE tenant_id + 0 = %s AND dispatch_id = %s AND chunk = %s AND status = %s
           AND (not_before IS NULL OR not_before <= %s)
         ORDER BY id LIMIT %s {lock}
     """  # noqa: S608 (no user input is formatted in)
