@@ -97,17 +97,16 @@ class SendActivity:
         self.zone = journey_zone(definition=definition, tenant=self.tenant)
         uri = str(self.body.get("DeliveryUri") or "") if self.kind == "CUSTOM" else ""
         self.webhook = uri if is_webhook(uri) else ""
+        self.caps = journey_caps(journey=batch.journey, definition=definition)
 
     def run(self) -> list[Outcome]:
         steps = self.batch.steps
         if not steps:
             return []
-        if connection.vendor == "postgresql" and not (self.timed or self.local or self.webhook):
-            caps = journey_caps(journey=self.batch.journey, definition=self.batch.definition)
-            if not caps:
-                outcomes = self._run_set()
-                if outcomes is not None:
-                    return outcomes
+        if connection.vendor == "postgresql" and not (self.timed or self.local or self.webhook or self.caps):
+            outcomes = self._run_set()
+            if outcomes is not None:
+                return outcomes
         return self._run_each()
 
     def _run_set(self) -> list[Outcome] | None:
@@ -232,7 +231,7 @@ class SendActivity:
                     steps[index], Reason.RENDERING_FAILURE, exc.message, pending[index].counts
                 )
             return
-        caps = journey_caps(journey=self.batch.journey, definition=self.batch.definition)
+        caps = self.caps
         if caps or self.webhook:
             # Reserving caps and calling a webhook are side effects: a replayed key must not reach them.
             known = _keys_known(self.tenant.pk, [w.key for w in wanted])
